@@ -65,7 +65,6 @@ impl fmt::Display for BaseUrlError {
 impl std::error::Error for BaseUrlError {}
 
 /// Parses and checks a base URL, returning it with trailing slashes removed from its path.
-#[cfg_attr(not(test), allow(dead_code))] // FIXME: wired into the client's exec hook next
 pub(crate) fn parse(input: &str) -> Result<Url, BaseUrlError> {
     if input.trim() != input {
         return Err(BaseUrlError::SurroundingWhitespace);
@@ -79,7 +78,6 @@ pub(crate) fn parse(input: &str) -> Result<Url, BaseUrlError> {
 }
 
 /// The base URL as a string to which paths starting with `/` are appended.
-#[cfg_attr(not(test), allow(dead_code))] // FIXME: wired into the client's exec hook next
 pub(crate) fn prefix(url: &Url) -> &str {
     url.as_str().trim_end_matches('/')
 }

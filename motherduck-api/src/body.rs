@@ -8,19 +8,19 @@
 //! of a few thousand small records.
 
 use std::fmt;
+use std::pin::Pin;
 
 use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
 
 /// Most bytes read from an error (non-2xx) response: 1 MiB.
 ///
 /// Error bodies are small JSON objects (`code`, `message`, `issues`); anything larger is
 /// not the API speaking, and only a prefix is useful in a message anyway.
-#[cfg_attr(not(test), allow(dead_code))] // FIXME: wired into the client's exec hook next
 pub(crate) const DEFAULT_ERROR_BODY_LIMIT: usize = 1 << 20;
 
 /// Most bytes read from a successful response: 16 MiB, far above any list this API
 /// returns today (its list endpoints do not paginate, so the headroom is deliberate).
-#[cfg_attr(not(test), allow(dead_code))] // FIXME: wired into the client's exec hook next
 pub(crate) const DEFAULT_SUCCESS_BODY_LIMIT: usize = 16 << 20;
 
 /// Why a body could not be read.
@@ -56,19 +56,44 @@ impl std::error::Error for BodyError {
 }
 
 /// Reads the whole body of `response`, failing once it would exceed `limit` bytes.
-#[cfg_attr(not(test), allow(dead_code))] // FIXME: wired into the client's exec hook next
-pub(crate) async fn read_capped(
-    mut response: reqwest::Response,
+pub(crate) async fn read_capped(response: reqwest::Response, limit: usize) -> Result<Bytes, BodyError> {
+    let announced = response.content_length();
+    collect(Source::Response(response), announced, limit).await
+}
+
+/// Reads a body stream (progenitor's `ByteStream`) the same way as [`read_capped`].
+pub(crate) async fn read_stream_capped(
+    stream: progenitor_client::ByteStream,
+    announced: Option<u64>,
     limit: usize,
 ) -> Result<Bytes, BodyError> {
-    let announced = response.content_length();
+    collect(Source::Stream(stream.into_inner()), announced, limit).await
+}
+
+/// Where chunks come from.
+enum Source {
+    Response(reqwest::Response),
+    Stream(Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send + Sync>>),
+}
+
+impl Source {
+    async fn next(&mut self) -> reqwest::Result<Option<Bytes>> {
+        match self {
+            Source::Response(r) => r.chunk().await,
+            Source::Stream(s) => std::future::poll_fn(|cx| s.as_mut().poll_next(cx)).await.transpose(),
+        }
+    }
+}
+
+/// Gathers chunks until the end, keeping the total within `limit`.
+async fn collect(mut source: Source, announced: Option<u64>, limit: usize) -> Result<Bytes, BodyError> {
     if announced.is_some_and(|length| length > limit as u64) {
         return Err(BodyError::TooLarge { limit });
     }
 
     // The announced length is at most `limit` here, so preallocating it is bounded.
     let mut body = BytesMut::with_capacity(announced.map_or(0, |length| length as usize));
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
+    while let Some(chunk) = source.next().await.map_err(BodyError::Read)? {
         if body.len().saturating_add(chunk.len()) > limit {
             return Err(BodyError::TooLarge { limit });
         }

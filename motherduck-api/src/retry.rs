@@ -98,8 +98,7 @@ impl RetryPolicy {
     ///
     /// `jitter` must return a value uniform in `[0, 1)`; it is called at most once, and
     /// only when the wait comes from backoff rather than from the server.
-    #[cfg_attr(not(test), allow(dead_code))] // FIXME: wired into the client's exec hook next
-    pub(crate) fn decide(
+        pub(crate) fn decide(
         &self,
         method: &Method,
         outcome: Outcome<'_>,
@@ -138,7 +137,6 @@ impl RetryPolicy {
 
 /// What became of one attempt, as far as retrying is concerned.
 #[derive(Clone, Copy, Debug)]
-#[cfg_attr(not(test), allow(dead_code))] // FIXME: wired into the client's exec hook next
 pub(crate) enum Outcome<'a> {
     /// The server answered.
     Response { status: StatusCode, headers: &'a HeaderMap },

@@ -1,0 +1,104 @@
+//! Narrow corrections to progenitor's output, made on the syntax tree.
+//!
+//! Where a setting cannot make progenitor emit the right code, the output is corrected
+//! here, node by node, never with text substitution. Each correction names the defect it
+//! repairs and is tested on a snippet of real generator output.
+//!
+//! - **Path encoding.** `progenitor_client::encode_path` leaves `\` alone (the URL parser
+//!   turns it into `/`, so `a\..\b` walks to another route) and cannot refuse `.` or `..`,
+//!   which the URL parser resolves. Calls are redirected to the SDK's
+//!   `crate::path::encode`, which percent-encodes everything but unreserved characters;
+//!   the SDK refuses empty and dot segments before the call.
+//! - **Empty collections.** typify skips an optional array or map when it is empty
+//!   (`skip_serializing_if = "Vec::is_empty"`), so `required_resources: []` ("no
+//!   resources") is sent as nothing ("the Dive's own resources"). Such fields become
+//!   `Option<Vec<_>>`/`Option<Map<_>>`: `None` is not sent, `Some(vec![])` is sent as `[]`.
+
+use syn::visit_mut::{self, VisitMut};
+use syn::punctuated::Punctuated;
+use syn::{Expr, Field, Token, Type, parse_quote};
+
+/// Applies every correction to the generated file.
+pub(crate) fn apply(file: &mut syn::File) {
+    Fixer.visit_file_mut(file);
+}
+
+struct Fixer;
+
+impl VisitMut for Fixer {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Call(call) = expr {
+            if let Expr::Path(p) = call.func.as_ref() {
+                if p.path.is_ident("encode_path") {
+                    *call.func = parse_quote!(crate::path::encode);
+                }
+            }
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        // `format!` arguments are tokens to syn; parse them to reach the calls inside.
+        if mac.path.is_ident("format") {
+            let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
+            if let Ok(mut args) = mac.parse_body_with(parser) {
+                args.iter_mut().for_each(|a| self.visit_expr_mut(a));
+                mac.tokens = quote::ToTokens::to_token_stream(&args);
+            }
+        }
+        visit_mut::visit_macro_mut(self, mac);
+    }
+
+    fn visit_field_mut(&mut self, field: &mut Field) {
+        if skips_when_empty(field) {
+            let ty = &field.ty;
+            let wrapped: Type = parse_quote!(::std::option::Option<#ty>);
+            field.ty = wrapped;
+            field.attrs.retain(|a| !a.path().is_ident("serde"));
+            field.attrs.push(parse_quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
+        }
+        visit_mut::visit_field_mut(self, field);
+    }
+}
+
+fn skips_when_empty(field: &Field) -> bool {
+    field.attrs.iter().any(|a| {
+        a.path().is_ident("serde") && {
+            let text = quote::ToTokens::to_token_stream(&a.meta).to_string();
+            text.contains("skip_serializing_if") && text.contains("is_empty")
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(src: &str) -> String {
+        let mut file: syn::File = syn::parse_str(src).unwrap();
+        apply(&mut file);
+        quote::ToTokens::to_token_stream(&file).to_string()
+    }
+
+    #[test]
+    fn optional_collections_become_options_so_empty_ones_are_sent() {
+        let out = fixed(
+            r#"pub struct B {
+                #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                pub required_resources: ::std::vec::Vec<R>,
+                pub username: String,
+            }"#,
+        );
+        assert!(out.contains("pub required_resources : :: std :: option :: Option < :: std :: vec :: Vec < R > >"), "{out}");
+        assert!(out.contains("Option :: is_none"), "{out}");
+        assert!(!out.contains("is_empty"), "{out}");
+        assert!(out.contains("pub username : String"), "{out}");
+    }
+
+    #[test]
+    fn path_values_go_through_the_sdk_encoder() {
+        let out = fixed(r#"fn f() { let url = format!("{}/v1/users/{}", base, encode_path(&username.to_string())); }"#);
+        assert!(out.contains("crate :: path :: encode (& username"), "{out}");
+        assert!(!out.contains("encode_path ("), "{out}");
+    }
+}
