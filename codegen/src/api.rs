@@ -24,7 +24,12 @@ use crate::names;
 use crate::validate::{self, Patterns, Typed};
 
 /// Renders groups, builders, validation and the operation table.
-pub(crate) fn render(doc: &Value, model: &Model, validation: TokenStream, patterns: &mut Patterns) -> Result<TokenStream> {
+pub(crate) fn render(
+    doc: &Value,
+    model: &Model,
+    validation: TokenStream,
+    patterns: &mut Patterns,
+) -> Result<TokenStream> {
     let mut groups: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &model.operations {
         groups.entry(op.group.as_str()).or_default().push(op);
@@ -77,10 +82,16 @@ pub(crate) fn render(doc: &Value, model: &Model, validation: TokenStream, patter
 fn render_group(doc: &Value, group: &str, ops: &[&Operation]) -> (TokenStream, TokenStream) {
     let ty = format_ident!("{}", names::pascal(group));
     let accessor = Ident::new(group, Span::call_site());
-    let list = ops.iter().map(|o| format!("[`{m}`]({ty}::{m})", m = o.method_name)).collect::<Vec<_>>().join(", ");
+    let list = ops
+        .iter()
+        .map(|o| format!("[`{m}`]({ty}::{m})", m = o.method_name))
+        .collect::<Vec<_>>()
+        .join(", ");
     let group_doc = format!("Operations tagged `{group}` in the spec: {list}.");
     let accessor_doc = format!("Operations tagged `{group}`: {list}.");
-    let accessor_doc = accessor_doc.replace("](", "](resources::").replace(&format!("resources::{ty}::"), &format!("crate::resources::{ty}::"));
+    let accessor_doc = accessor_doc
+        .replace("](", "](resources::")
+        .replace(&format!("resources::{ty}::"), &format!("crate::resources::{ty}::"));
     let methods = ops.iter().map(|op| render_method(doc, op));
     let item = quote! {
         #[doc = #group_doc]
@@ -117,7 +128,12 @@ fn args(doc: &Value, op: &Operation) -> Vec<Arg> {
     for p in op.params.iter().filter(|p| p.required) {
         let ident = Ident::new(&p.ident, Span::call_site());
         let (ty, convert) = value_type(&strip_ref(&p.raw_type), &p.schema, &ident);
-        out.push(Arg { doc: param_doc(doc, &p.name, p.description.as_deref(), &p.schema), ident, ty, convert });
+        out.push(Arg {
+            doc: param_doc(doc, &p.name, p.description.as_deref(), &p.schema),
+            ident,
+            ty,
+            convert,
+        });
     }
     if let Some(body) = &op.body {
         for f in body.fields.iter().filter(|f| f.required) {
@@ -128,7 +144,12 @@ fn args(doc: &Value, op: &Operation) -> Vec<Arg> {
             let ident = Ident::new(&name, Span::call_site());
             let (ty, convert) = value_type(&f.ty, &f.schema, &ident);
             let description = f.schema.get("description").and_then(Value::as_str);
-            out.push(Arg { doc: param_doc(doc, &f.json_name, description, &f.schema), ident, ty, convert });
+            out.push(Arg {
+                doc: param_doc(doc, &f.json_name, description, &f.schema),
+                ident,
+                ty,
+                convert,
+            });
         }
     }
     out
@@ -159,7 +180,7 @@ fn render_method(doc: &Value, op: &Operation) -> TokenStream {
             let i = Ident::new(&f.ident, Span::call_site());
             if f.required {
                 let convert = &arg_iter.next().expect("one argument per required field").convert;
-                quote!(#i: #convert)
+                if i == convert.to_string() { quote!(#i) } else { quote!(#i: #convert) }
             } else {
                 quote!(#i: ::std::option::Option::None)
             }
@@ -176,7 +197,10 @@ fn render_method(doc: &Value, op: &Operation) -> TokenStream {
         docs.extend(args.iter().map(|a| format!("- `{}`: {}", a.ident, a.doc)));
     }
     docs.push(String::new());
-    docs.push(format!("Returns a [`{b}`](crate::requests::{b}); nothing is sent until it is awaited.", b = op.builder));
+    docs.push(format!(
+        "Returns a [`{b}`](crate::requests::{b}); nothing is sent until it is awaited.",
+        b = op.builder
+    ));
     quote! {
         #(#[doc = #docs])*
         pub fn #method(&self, #(#sig),*) -> crate::requests::#builder<'c> {
@@ -192,7 +216,7 @@ fn operation_docs(op: &Operation) -> Vec<String> {
     }
     if let Some(d) = &op.description {
         docs.push(String::new());
-        docs.extend(d.lines().map(|l| sentence_line(l)));
+        docs.extend(d.lines().map(sentence_line));
     }
     if docs.is_empty() {
         docs.push(format!("Calls `{}`.", op.id));
@@ -234,7 +258,14 @@ fn render_builder(doc: &Value, op: &Operation, patterns: &mut Patterns) -> Resul
         if p.location == Location::Path {
             c.extend(quote!(crate::validate::segment(&field, value)?;));
         }
-        c.extend(validate::checks(doc, &p.schema, &quote!(value), &quote!(&field), Typed::Text, patterns)?);
+        c.extend(validate::checks(
+            doc,
+            &p.schema,
+            &quote!(value),
+            &quote!(field),
+            Typed::Text,
+            patterns,
+        )?);
         if p.required {
             fields.push(quote!(pub(crate) #f: #stored));
             checks.extend(quote!({ let value = &self.#f; let field = root.key(#key); #c }));
@@ -242,7 +273,8 @@ fn render_builder(doc: &Value, op: &Operation, patterns: &mut Patterns) -> Resul
             fields.push(quote!(pub(crate) #f: ::std::option::Option<#stored>));
             checks.extend(quote!(if let ::std::option::Option::Some(value) = &self.#f { let field = root.key(#key); #c }));
             let setter = Ident::new(&p.ident, Span::call_site());
-            let (ty, convert) = value_type(&strip_option(&strip_ref(&p.raw_type)), &p.schema, &setter);
+            let (ty, convert) =
+                value_type(&strip_option(&strip_ref(&p.raw_type)), &p.schema, &setter);
             let d = param_doc(doc, &p.name, p.description.as_deref(), &p.schema);
             setters.extend(quote! {
                 #[doc = #d]
@@ -278,10 +310,9 @@ fn render_builder(doc: &Value, op: &Operation, patterns: &mut Patterns) -> Resul
         g = names::pascal(&op.group),
         m = op.method_name
     ));
-    let send_doc = format!(
-        "Validates the request and sends it. Fails with an invalid-input error, before \
+    let send_doc = "Validates the request and sends it. Fails with an invalid-input error, before \
          anything is sent, when a value breaks a rule of the spec."
-    );
+        .to_string();
     Ok(quote! {
         #(#[doc = #docs])*
         #[derive(Debug)]
@@ -367,9 +398,13 @@ fn value_type(ty: &syn::Type, schema: &Value, ident: &Ident) -> (TokenStream, To
     }
     if let Some(item) = vec_item(ty) {
         let item = absolute(&item);
-        return (quote!(impl ::std::iter::IntoIterator<Item = #item>), quote!(#ident.into_iter().collect()));
+        return (
+            quote!(impl ::std::iter::IntoIterator<Item = #item>),
+            quote!(#ident.into_iter().collect()),
+        );
     }
-    let is_duration = schema.get("description").and_then(Value::as_str).is_some_and(|d| d.contains("seconds"));
+    let is_duration =
+        schema.get("description").and_then(Value::as_str).is_some_and(|d| d.contains("seconds"));
     if is_duration && text == "f64" {
         return (quote!(::std::time::Duration), quote!(#ident.as_secs_f64()));
     }
@@ -418,16 +453,13 @@ fn strip_ref(ty: &syn::Type) -> syn::Type {
 
 /// `Option<T>` -> `T`, and `Option<&T>` -> `T`.
 fn strip_option(ty: &syn::Type) -> syn::Type {
-    if let syn::Type::Path(p) = ty {
-        if let Some(last) = p.path.segments.last() {
-            if last.ident == "Option" {
-                if let syn::PathArguments::AngleBracketed(a) = &last.arguments {
-                    if let Some(syn::GenericArgument::Type(t)) = a.args.first() {
-                        return strip_ref(t);
-                    }
-                }
-            }
-        }
+    if let syn::Type::Path(p) = ty
+        && let Some(last) = p.path.segments.last()
+        && last.ident == "Option"
+        && let syn::PathArguments::AngleBracketed(a) = &last.arguments
+        && let Some(syn::GenericArgument::Type(t)) = a.args.first()
+    {
+        return strip_ref(t);
     }
     ty.clone()
 }

@@ -30,7 +30,11 @@ impl Drift {
     pub fn diff(&self, max_lines: usize) -> String {
         let actual = self.actual.as_deref().unwrap_or("");
         let diff = similar::TextDiff::from_lines(actual, &self.expected);
-        let text = diff.unified_diff().context_radius(2).header(&format!("{} (on disk)", self.path), &format!("{} (generated)", self.path)).to_string();
+        let text = diff
+            .unified_diff()
+            .context_radius(2)
+            .header(&format!("{} (on disk)", self.path), &format!("{} (generated)", self.path))
+            .to_string();
         let mut out = String::new();
         let total = text.lines().count();
         for line in text.lines().take(max_lines) {

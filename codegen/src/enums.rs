@@ -24,7 +24,9 @@ pub(crate) struct OpenEnum {
 
 impl OpenEnum {
     pub(crate) fn from_schema(name: &str, schema: &Value) -> Self {
-        let values = schema["enum"].as_array().map(|v| v.iter().filter_map(|x| x.as_str().map(String::from)).collect());
+        let values = schema["enum"]
+            .as_array()
+            .map(|v| v.iter().filter_map(|x| x.as_str().map(String::from)).collect());
         OpenEnum {
             name: name.to_string(),
             description: schema.get("description").and_then(Value::as_str).map(String::from),
@@ -44,7 +46,7 @@ impl OpenEnum {
                 }
                 let base = name.clone();
                 let mut i = 2;
-                while seen.contains(&name) || name == self.catch_all().to_string() {
+                while seen.contains(&name) || self.catch_all() == name {
                     name = format!("{base}{i}");
                     i += 1;
                 }
@@ -150,7 +152,10 @@ mod tests {
 
     #[test]
     fn variants_are_pascal_case_and_unique() {
-        let e = OpenEnum::from_schema("T", &json!({"enum": ["read_write", "read-write", "1x", "unknown"]}));
+        let e = OpenEnum::from_schema(
+            "T",
+            &json!({"enum": ["read_write", "read-write", "1x", "unknown"]}),
+        );
         let v: Vec<String> = e.variants().iter().map(|i| i.to_string()).collect();
         assert_eq!(v, ["ReadWrite", "ReadWrite2", "V1x", "Unknown"]);
         assert_eq!(e.catch_all().to_string(), "Unrecognized");

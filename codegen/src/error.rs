@@ -40,7 +40,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Json { message } => write!(f, "spec is not valid JSON: {message}"),
-            Error::Invalid { pointer, message } => write!(f, "invalid spec at {pointer}: {message}"),
+            Error::Invalid { pointer, message } => {
+                write!(f, "invalid spec at {pointer}: {message}")
+            }
             Error::Generator { context, message } => {
                 write!(f, "progenitor failed on {context}: {message}")
             }

@@ -14,8 +14,8 @@
 //!   resources") is sent as nothing ("the Dive's own resources"). Such fields become
 //!   `Option<Vec<_>>`/`Option<Map<_>>`: `None` is not sent, `Some(vec![])` is sent as `[]`.
 
-use syn::visit_mut::{self, VisitMut};
 use syn::punctuated::Punctuated;
+use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Field, Token, Type, parse_quote};
 
 /// Applies every correction to the generated file.
@@ -27,12 +27,11 @@ struct Fixer;
 
 impl VisitMut for Fixer {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Expr::Call(call) = expr {
-            if let Expr::Path(p) = call.func.as_ref() {
-                if p.path.is_ident("encode_path") {
-                    *call.func = parse_quote!(crate::path::encode);
-                }
-            }
+        if let Expr::Call(call) = expr
+            && let Expr::Path(p) = call.func.as_ref()
+            && p.path.is_ident("encode_path")
+        {
+            *call.func = parse_quote!(crate::path::encode);
         }
         visit_mut::visit_expr_mut(self, expr);
     }
@@ -89,7 +88,12 @@ mod tests {
                 pub username: String,
             }"#,
         );
-        assert!(out.contains("pub required_resources : :: std :: option :: Option < :: std :: vec :: Vec < R > >"), "{out}");
+        assert!(
+            out.contains(
+                "pub required_resources : :: std :: option :: Option < :: std :: vec :: Vec < R > >"
+            ),
+            "{out}"
+        );
         assert!(out.contains("Option :: is_none"), "{out}");
         assert!(!out.contains("is_empty"), "{out}");
         assert!(out.contains("pub username : String"), "{out}");
@@ -97,7 +101,9 @@ mod tests {
 
     #[test]
     fn path_values_go_through_the_sdk_encoder() {
-        let out = fixed(r#"fn f() { let url = format!("{}/v1/users/{}", base, encode_path(&username.to_string())); }"#);
+        let out = fixed(
+            r#"fn f() { let url = format!("{}/v1/users/{}", base, encode_path(&username.to_string())); }"#,
+        );
         assert!(out.contains("crate :: path :: encode (& username"), "{out}");
         assert!(!out.contains("encode_path ("), "{out}");
     }

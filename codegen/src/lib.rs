@@ -13,12 +13,14 @@
 //! - `enums`, `api`, `validate`: the SDK's own generated layer: open enums, the
 //!   resource-grouped call API, and the pre-send checks of every constraint.
 //! - `render`: format and stamp the files.
+//! - [`baseline`]: raw progenitor, for comparison.
 //! - [`drift`]: compare what is on disk with what the spec generates.
 //! - [`diff`]: the API change report between two specs.
 
 mod api;
-pub mod drift;
+pub mod baseline;
 pub mod diff;
+pub mod drift;
 mod enums;
 mod error;
 mod fixup;
@@ -58,25 +60,48 @@ pub fn generate(spec_bytes: &[u8]) -> Result<Vec<File>> {
     let api = api_file(&normalized, &model, &raw, &enums)?;
     let digest = render::spec_digest(spec_bytes);
     Ok(vec![
-        File { path: "openapi/motherduck.normalized.json", contents: render::json_file(&normalized) },
+        File {
+            path: "openapi/motherduck.normalized.json",
+            contents: render::json_file(&normalized),
+        },
         File {
             path: "motherduck-api/src/generated/raw.rs",
-            contents: render::rust_file(&raw, &digest, "The low-level client and the request and response types, from progenitor."),
+            contents: render::rust_file(
+                &raw,
+                &digest,
+                "The low-level client and the request and response types, from progenitor.",
+            ),
         },
         File {
             path: "motherduck-api/src/generated/api.rs",
-            contents: render::rust_file(&api, &digest, "The SDK's call layer: resource groups, request builders, open enums and validation."),
+            contents: render::rust_file(
+                &api,
+                &digest,
+                "The SDK's call layer: resource groups, request builders, open enums and validation.",
+            ),
         },
     ])
 }
 
-fn api_file(doc: &serde_json::Value, model: &model::Model, raw: &syn::File, enums: &[String]) -> Result<syn::File> {
+fn api_file(
+    doc: &serde_json::Value,
+    model: &model::Model,
+    raw: &syn::File,
+    enums: &[String],
+) -> Result<syn::File> {
     let mut patterns = validate::Patterns::default();
-    let roots: Vec<String> = model.operations.iter().filter_map(|o| o.body.as_ref().map(|b| b.type_name.clone())).collect();
+    let roots: Vec<String> = model
+        .operations
+        .iter()
+        .filter_map(|o| o.body.as_ref().map(|b| b.type_name.clone()))
+        .collect();
     let structs = model::structs(raw);
     let validation = validate::impls(doc, &structs, &roots, &mut patterns)?;
     let schemas = &doc["components"]["schemas"];
-    let rendered: Vec<_> = enums.iter().map(|n| enums::render(&enums::OpenEnum::from_schema(n, &schemas[n]))).collect();
+    let rendered: Vec<_> = enums
+        .iter()
+        .map(|n| enums::render(&enums::OpenEnum::from_schema(n, &schemas[n])))
+        .collect();
     let api = api::render(doc, model, validation, &mut patterns)?;
     let tokens = quote::quote! {
         /// String enums of the spec, open to values this SDK does not know yet.
@@ -85,12 +110,18 @@ fn api_file(doc: &serde_json::Value, model: &model::Model, raw: &syn::File, enum
         }
         #api
     };
-    syn::parse2(tokens).map_err(|e| Error::Generator { context: "the call layer".into(), message: e.to_string() })
+    syn::parse2(tokens)
+        .map_err(|e| Error::Generator { context: "the call layer".into(), message: e.to_string() })
 }
 
 fn enum_names(doc: &serde_json::Value) -> Vec<String> {
     doc.pointer("/components/schemas")
         .and_then(serde_json::Value::as_object)
-        .map(|m| m.iter().filter(|(_, s)| normalize::schema::is_string_enum(s)).map(|(n, _)| n.clone()).collect())
+        .map(|m| {
+            m.iter()
+                .filter(|(_, s)| normalize::schema::is_string_enum(s))
+                .map(|(n, _)| n.clone())
+                .collect()
+        })
         .unwrap_or_default()
 }

@@ -108,8 +108,9 @@ fn operation(
     let id = op["operationId"].as_str().unwrap_or_default().to_string();
     let pointer = format!("/paths/{}/{method}", pointer_token(path));
     let raw_fn = raw_fn_name(&id);
-    let sig = fns.get(&raw_fn).ok_or_else(|| {
-        Error::Generator { context: id.clone(), message: format!("progenitor emitted no method `{raw_fn}`") }
+    let sig = fns.get(&raw_fn).ok_or_else(|| Error::Generator {
+        context: id.clone(),
+        message: format!("progenitor emitted no method `{raw_fn}`"),
     })?;
     let name = OperationName::parse(&id);
     let group = group(op, &name);
@@ -121,16 +122,22 @@ fn operation(
         if ident == "body" {
             continue;
         }
-        let p = spec_params.iter().find(|p| names::snake_ident(p["name"].as_str().unwrap_or("")) == ident).ok_or_else(|| {
-            Error::Generator { context: id.clone(), message: format!("argument `{ident}` matches no parameter") }
-        })?;
+        let p = spec_params
+            .iter()
+            .find(|p| names::snake_ident(p["name"].as_str().unwrap_or("")) == ident)
+            .ok_or_else(|| Error::Generator {
+                context: id.clone(),
+                message: format!("argument `{ident}` matches no parameter"),
+            })?;
         let location = match p["in"].as_str() {
             Some("path") => Location::Path,
             Some("query") => Location::Query,
             other => {
                 return Err(Error::invalid(
                     &pointer,
-                    format!("parameters in {other:?} are not supported; only path and query parameters are"),
+                    format!(
+                        "parameters in {other:?} are not supported; only path and query parameters are"
+                    ),
                 ));
             }
         };
@@ -176,7 +183,8 @@ fn group(op: &Value, name: &OperationName) -> String {
 /// trailing `for <entity>`: `tokens` + `listTokens` -> `list`; `ducklings` +
 /// `getDucklingConfigForUser` -> `get_config`.
 fn method_name(name: &OperationName, group: &str) -> String {
-    let group_words: Vec<String> = names::words(group).iter().flat_map(|w| [w.clone(), names::singular(w)]).collect();
+    let group_words: Vec<String> =
+        names::words(group).iter().flat_map(|w| [w.clone(), names::singular(w)]).collect();
     let subject = names::words(&name.subject());
     let kept: Vec<String> = subject.into_iter().filter(|w| !group_words.contains(w)).collect();
     let mut words = vec![name.verb.clone()];
@@ -223,16 +231,24 @@ fn parameters(item: &Value, op: &Value) -> Vec<Value> {
 }
 
 fn body(doc: &Value, op: &Value, structs: &Structs, pointer: &str) -> Result<Option<Body>> {
-    let Some(content) = op.pointer("/requestBody/content").and_then(Value::as_object) else { return Ok(None) };
+    let Some(content) = op.pointer("/requestBody/content").and_then(Value::as_object) else {
+        return Ok(None);
+    };
     let Some(schema) = content.get("application/json").and_then(|m| m.get("schema")) else {
         return Err(Error::invalid(
             format!("{pointer}/requestBody"),
             "only application/json request bodies are supported",
         ));
     };
-    let Some(type_name) = schema.get("$ref").and_then(Value::as_str).map(|r| r.rsplit('/').next().unwrap_or("").to_string())
+    let Some(type_name) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .map(|r| r.rsplit('/').next().unwrap_or("").to_string())
     else {
-        return Err(Error::invalid(format!("{pointer}/requestBody"), "request body schema is not an object with properties"));
+        return Err(Error::invalid(
+            format!("{pointer}/requestBody"),
+            "request body schema is not an object with properties",
+        ));
     };
     let rust_name = names::pascal(&type_name);
     let schema = resolve(doc, schema);
@@ -242,7 +258,10 @@ fn body(doc: &Value, op: &Value, structs: &Structs, pointer: &str) -> Result<Opt
 
 /// Pairs each property of an object schema with its generated field.
 pub(crate) fn fields(schema: &Value, generated: &[(String, String, syn::Type)]) -> Vec<Field> {
-    let required: Vec<&str> = schema["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     let props = schema["properties"].as_object().cloned().unwrap_or_default();
     generated
         .iter()
@@ -375,7 +394,10 @@ mod tests {
     #[test]
     fn builder_names_read_as_actions() {
         assert_eq!(builder_name(&OperationName::parse("users-delete"), "users"), "DeleteUser");
-        assert_eq!(builder_name(&OperationName::parse("users-createToken"), "tokens"), "CreateToken");
+        assert_eq!(
+            builder_name(&OperationName::parse("users-createToken"), "tokens"),
+            "CreateToken"
+        );
         assert_eq!(raw_fn_name("users-createToken"), "users_create_token");
     }
 }

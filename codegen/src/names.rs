@@ -58,7 +58,9 @@ pub(crate) fn words(s: &str) -> Vec<String> {
 pub(crate) fn strip_for_qualifier(noun: &str) -> String {
     let ws = words(noun);
     match ws.iter().rposition(|w| w == "for") {
-        Some(i) if i > 0 && i + 2 == ws.len() => ws[..i].iter().map(|w| w.to_pascal_case()).collect(),
+        Some(i) if i > 0 && i + 2 == ws.len() => {
+            ws[..i].iter().map(|w| w.to_pascal_case()).collect()
+        }
         _ => noun.to_string(),
     }
 }

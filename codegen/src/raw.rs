@@ -8,7 +8,9 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Mutex;
 
-use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor_impl::{
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
+};
 use quote::quote;
 use serde_json::Value;
 
@@ -41,9 +43,11 @@ pub(crate) fn generate(view: &Value, enums: &[String]) -> Result<syn::File> {
         ..Default::default()
     };
     settings.with_conversion(secret, "crate::Secret", std::iter::empty());
-    let tokens = contain(|| Generator::new(&settings).generate_tokens(&spec))?
-        .map_err(|e| Error::Generator { context: "the normalized spec".into(), message: e.to_string() })?;
-    syn::parse2(tokens).map_err(|e| Error::Generator { context: "its output".into(), message: e.to_string() })
+    let tokens = contain(|| Generator::new(&settings).generate_tokens(&spec))?.map_err(|e| {
+        Error::Generator { context: "the normalized spec".into(), message: e.to_string() }
+    })?;
+    syn::parse2(tokens)
+        .map_err(|e| Error::Generator { context: "its output".into(), message: e.to_string() })
 }
 
 /// Runs `f`, turning a panic into an error and keeping the panic message off stderr.
@@ -60,7 +64,10 @@ pub(crate) fn contain<T>(f: impl FnOnce() -> T) -> Result<T> {
             .cloned()
             .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_else(|| "unknown panic".into());
-        Error::Generator { context: "the normalized spec".into(), message: format!("generator panicked: {message}") }
+        Error::Generator {
+            context: "the normalized spec".into(),
+            message: format!("generator panicked: {message}"),
+        }
     })
 }
 
@@ -70,7 +77,8 @@ mod tests {
 
     #[test]
     fn a_generator_panic_becomes_an_error() {
-        let e = contain(|| -> u8 { panic!("assertion failed: response_types.len() <= 1") }).unwrap_err();
+        let e = contain(|| -> u8 { panic!("assertion failed: response_types.len() <= 1") })
+            .unwrap_err();
         assert!(e.to_string().contains("response_types.len() <= 1"), "{e}");
     }
 }

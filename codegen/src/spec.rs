@@ -11,7 +11,8 @@ use serde_json::Value;
 use crate::error::{Error, Result, pointer_token};
 
 /// HTTP methods in the order operations on one path are visited.
-pub(crate) const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+pub(crate) const METHODS: &[&str] =
+    &["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
 /// Parses the spec. Object keys are kept sorted, so nothing downstream depends on the
 /// key order or whitespace of the input.
@@ -48,7 +49,9 @@ fn check(doc: &Value) -> Result<()> {
             if let Some(other) = seen.insert(id.to_string(), pointer.clone()) {
                 return Err(Error::invalid(
                     pointer,
-                    format!("operationId {id:?} is also used at {other}; operationIds must be unique"),
+                    format!(
+                        "operationId {id:?} is also used at {other}; operationIds must be unique"
+                    ),
                 ));
             }
         }

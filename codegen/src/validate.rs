@@ -33,7 +33,10 @@ impl Patterns {
             Some(i) => i,
             None => {
                 regress::Regex::with_flags(source, "u").map_err(|e| {
-                    Error::invalid("/components/schemas", format!("pattern {source:?} is not a valid ECMAScript regex: {e}"))
+                    Error::invalid(
+                        "/components/schemas",
+                        format!("pattern {source:?} is not a valid ECMAScript regex: {e}"),
+                    )
                 })?;
                 self.sources.push(source.to_string());
                 self.sources.len() - 1
@@ -67,7 +70,7 @@ pub(crate) enum Typed {
 }
 
 /// Statements checking `value` (an expression of reference type) against `schema`,
-/// reporting errors at `field` (an expression of type `&Field`).
+/// reporting errors at `field` (a place of type `Field`).
 pub(crate) fn checks(
     doc: &Value,
     schema: &Value,
@@ -77,7 +80,7 @@ pub(crate) fn checks(
     patterns: &mut Patterns,
 ) -> Result<TokenStream> {
     if schema.get("$ref").is_some() {
-        return Ok(quote!(crate::validate::Validate::validate(#value, #field)?;));
+        return Ok(quote!(crate::validate::Validate::validate(#value, &#field)?;));
     }
     let mut out = TokenStream::new();
     if let Some(members) = schema.get("allOf").and_then(Value::as_array) {
@@ -95,21 +98,27 @@ pub(crate) fn checks(
     Ok(out)
 }
 
-fn string_checks(schema: &Value, value: &TokenStream, field: &TokenStream, typed: Typed, patterns: &mut Patterns) -> Result<TokenStream> {
+fn string_checks(
+    schema: &Value,
+    value: &TokenStream,
+    field: &TokenStream,
+    typed: Typed,
+    patterns: &mut Patterns,
+) -> Result<TokenStream> {
     let mut out = TokenStream::new();
     let (min, max) = (opt_u64(schema, "minLength"), opt_u64(schema, "maxLength"));
     if min.is_some() || max.is_some() {
         let (min, max) = (opt_tokens(min), opt_tokens(max));
-        out.extend(quote!(crate::validate::length(#field, #value, #min, #max)?;));
+        out.extend(quote!(crate::validate::length(&#field, #value, #min, #max)?;));
     }
     if let Some(src) = schema.get("pattern").and_then(Value::as_str) {
         let ident = patterns.static_for(src)?;
-        out.extend(quote!(crate::validate::pattern(#field, #value, &#ident, #src)?;));
+        out.extend(quote!(crate::validate::pattern(&#field, #value, &#ident, #src)?;));
     }
-    if let Some(format) = schema.get("format").and_then(Value::as_str) {
-        if !(format == "uuid" && typed == Typed::Struct) {
-            out.extend(quote!(crate::validate::format(#field, #value, #format)?;));
-        }
+    if let Some(format) = schema.get("format").and_then(Value::as_str)
+        && !(format == "uuid" && typed == Typed::Struct)
+    {
+        out.extend(quote!(crate::validate::format(&#field, #value, #format)?;));
     }
     Ok(out)
 }
@@ -128,7 +137,7 @@ fn integer_checks(schema: &Value, value: &TokenStream, field: &TokenStream) -> T
         return TokenStream::new();
     }
     let (min, max) = (opt_tokens(min), opt_tokens(max));
-    quote!(crate::validate::integer(#field, ::std::primitive::i128::from(*#value), #min, #max)?;)
+    quote!(crate::validate::integer(&#field, ::std::primitive::i128::from(*#value), #min, #max)?;)
 }
 
 fn number_checks(schema: &Value, value: &TokenStream, field: &TokenStream) -> TokenStream {
@@ -136,23 +145,31 @@ fn number_checks(schema: &Value, value: &TokenStream, field: &TokenStream) -> To
         let v = schema.get(k).and_then(Value::as_f64);
         let exclusive = schema.get(ex).and_then(Value::as_bool).unwrap_or(false);
         match v {
-            Some(v) => quote!(::std::option::Option::Some(crate::validate::Bound { value: #v, exclusive: #exclusive })),
+            Some(v) => {
+                quote!(::std::option::Option::Some(crate::validate::Bound { value: #v, exclusive: #exclusive }))
+            }
             None => quote!(::std::option::Option::None),
         }
     };
     let (min, max) = (bound("minimum", "exclusiveMinimum"), bound("maximum", "exclusiveMaximum"));
-    quote!(crate::validate::number(#field, *#value, #min, #max)?;)
+    quote!(crate::validate::number(&#field, *#value, #min, #max)?;)
 }
 
-fn array_checks(doc: &Value, schema: &Value, value: &TokenStream, field: &TokenStream, patterns: &mut Patterns) -> Result<TokenStream> {
+fn array_checks(
+    doc: &Value,
+    schema: &Value,
+    value: &TokenStream,
+    field: &TokenStream,
+    patterns: &mut Patterns,
+) -> Result<TokenStream> {
     let mut out = TokenStream::new();
     let (min, max) = (opt_u64(schema, "minItems"), opt_u64(schema, "maxItems"));
     if min.is_some() || max.is_some() {
         let (min, max) = (opt_tokens(min), opt_tokens(max));
-        out.extend(quote!(crate::validate::items(#field, #value.len(), #min, #max)?;));
+        out.extend(quote!(crate::validate::items(&#field, #value.len(), #min, #max)?;));
     }
     let items = schema.get("items").cloned().unwrap_or(Value::Null);
-    let inner = checks(doc, &items, &quote!(item), &quote!(&field), Typed::Struct, patterns)?;
+    let inner = checks(doc, &items, &quote!(item), &quote!(field), Typed::Struct, patterns)?;
     if !inner.is_empty() {
         out.extend(quote! {
             for (i, item) in #value.iter().enumerate() {
@@ -165,13 +182,19 @@ fn array_checks(doc: &Value, schema: &Value, value: &TokenStream, field: &TokenS
 }
 
 /// `impl Validate` for every component a request can carry.
-pub(crate) fn impls(doc: &Value, structs: &Structs, roots: &[String], patterns: &mut Patterns) -> Result<TokenStream> {
+pub(crate) fn impls(
+    doc: &Value,
+    structs: &Structs,
+    roots: &[String],
+    patterns: &mut Patterns,
+) -> Result<TokenStream> {
     let mut out = TokenStream::new();
     for name in reachable(doc, roots) {
         let schema = &doc["components"]["schemas"][&name];
         let ty = Ident::new(&names::pascal(&name), Span::call_site());
         if crate::normalize::schema::is_string_enum(schema) {
-            let known: Vec<&str> = schema["enum"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            let known: Vec<&str> =
+                schema["enum"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
             out.extend(quote! {
                 impl crate::validate::Validate for #ty {
                     fn validate(&self, field: &crate::validate::Field<'_>) -> crate::Result<()> {
@@ -181,12 +204,16 @@ pub(crate) fn impls(doc: &Value, structs: &Structs, roots: &[String], patterns: 
             });
             continue;
         }
-        let fields = model::fields(schema, structs.get(&names::pascal(&name)).map(Vec::as_slice).unwrap_or(&[]));
+        let fields = model::fields(
+            schema,
+            structs.get(&names::pascal(&name)).map(Vec::as_slice).unwrap_or(&[]),
+        );
         let mut body = TokenStream::new();
         for f in &fields {
             let ident = Ident::new(&f.ident, Span::call_site());
             let key = &f.json_name;
-            let c = checks(doc, &f.schema, &quote!(value), &quote!(&field), Typed::Struct, patterns)?;
+            let c =
+                checks(doc, &f.schema, &quote!(value), &quote!(field), Typed::Struct, patterns)?;
             if c.is_empty() {
                 continue;
             }
@@ -225,10 +252,10 @@ fn reachable(doc: &Value, roots: &[String]) -> BTreeSet<String> {
 pub(crate) fn collect_refs(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
-            if let Some(r) = m.get("$ref").and_then(Value::as_str) {
-                if let Some(name) = r.strip_prefix("#/components/schemas/") {
-                    out.push(name.to_string());
-                }
+            if let Some(r) = m.get("$ref").and_then(Value::as_str)
+                && let Some(name) = r.strip_prefix("#/components/schemas/")
+            {
+                out.push(name.to_string());
             }
             m.values().for_each(|x| collect_refs(x, out));
         }

@@ -87,7 +87,11 @@ fn simplify_operation(op: &mut Value) {
         content.values_mut().filter_map(|m| m.get_mut("schema")).for_each(simplify);
     }
     let Some(Value::Object(responses)) = op.get_mut("responses") else { return };
-    let success = responses.iter().filter(|(code, _)| is_success(code)).map(|(c, r)| (c.clone(), r.clone())).next();
+    let success = responses
+        .iter()
+        .filter(|(code, _)| is_success(code))
+        .map(|(c, r)| (c.clone(), r.clone()))
+        .next();
     responses.clear();
     if let Some((_, mut response)) = success {
         if let Some(Value::Object(content)) = response.get_mut("content") {
@@ -158,8 +162,10 @@ fn merge_scalar_all_of(map: &mut Map<String, Value>) {
     let Some(first) = members.first().cloned() else { return };
     let scalar = |m: &Value| {
         m.as_object().is_some_and(|o| {
-            matches!(o.get("type").and_then(Value::as_str), Some("string" | "integer" | "number" | "boolean"))
-                && !o.contains_key("enum")
+            matches!(
+                o.get("type").and_then(Value::as_str),
+                Some("string" | "integer" | "number" | "boolean")
+            ) && !o.contains_key("enum")
         })
     };
     let strip = |m: &Value| {
@@ -214,6 +220,9 @@ mod tests {
         assert_eq!(op["responses"], json!({"2XX":{"description":"ok"}}));
         let mut op = json!({"responses":{"201":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/T"}}}}}});
         simplify_operation(&mut op);
-        assert_eq!(op["responses"], json!({"2XX":{"description":"ok","content":{"application/octet-stream":{}}}}));
+        assert_eq!(
+            op["responses"],
+            json!({"2XX":{"description":"ok","content":{"application/octet-stream":{}}}})
+        );
     }
 }

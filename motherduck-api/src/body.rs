@@ -56,7 +56,10 @@ impl std::error::Error for BodyError {
 }
 
 /// Reads the whole body of `response`, failing once it would exceed `limit` bytes.
-pub(crate) async fn read_capped(response: reqwest::Response, limit: usize) -> Result<Bytes, BodyError> {
+pub(crate) async fn read_capped(
+    response: reqwest::Response,
+    limit: usize,
+) -> Result<Bytes, BodyError> {
     let announced = response.content_length();
     collect(Source::Response(response), announced, limit).await
 }
@@ -80,13 +83,19 @@ impl Source {
     async fn next(&mut self) -> reqwest::Result<Option<Bytes>> {
         match self {
             Source::Response(r) => r.chunk().await,
-            Source::Stream(s) => std::future::poll_fn(|cx| s.as_mut().poll_next(cx)).await.transpose(),
+            Source::Stream(s) => {
+                std::future::poll_fn(|cx| s.as_mut().poll_next(cx)).await.transpose()
+            }
         }
     }
 }
 
 /// Gathers chunks until the end, keeping the total within `limit`.
-async fn collect(mut source: Source, announced: Option<u64>, limit: usize) -> Result<Bytes, BodyError> {
+async fn collect(
+    mut source: Source,
+    announced: Option<u64>,
+    limit: usize,
+) -> Result<Bytes, BodyError> {
     if announced.is_some_and(|length| length > limit as u64) {
         return Err(BodyError::TooLarge { limit });
     }

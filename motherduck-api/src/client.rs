@@ -27,7 +27,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one attempt (connect, send, and read the answer) may take, by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Environment variables searched for the token, in order.
-pub const TOKEN_VARIABLES: [&str; 3] = ["MOTHERDUCK_ADMIN_TOKEN", "MOTHERDUCK_TOKEN", "motherduck_token"];
+pub const TOKEN_VARIABLES: [&str; 3] =
+    ["MOTHERDUCK_ADMIN_TOKEN", "MOTHERDUCK_TOKEN", "motherduck_token"];
 /// Environment variable that overrides the base URL.
 pub const BASE_URL_VARIABLE: &str = "MOTHERDUCK_API_BASE_URL";
 
@@ -140,7 +141,9 @@ impl ClientBuilder {
         let token = TOKEN_VARIABLES.iter().filter_map(|v| lookup(v)).find(|t| !t.trim().is_empty());
         ClientBuilder {
             token: token.map(|t| Secret::from(t.trim())),
-            base_url: lookup(BASE_URL_VARIABLE).filter(|u| !u.trim().is_empty()).map(|u| u.trim().to_string()),
+            base_url: lookup(BASE_URL_VARIABLE)
+                .filter(|u| !u.trim().is_empty())
+                .map(|u| u.trim().to_string()),
             ..ClientBuilder::default()
         }
     }
@@ -208,13 +211,18 @@ impl ClientBuilder {
     /// Checks the settings and builds the client. Sends nothing.
     pub fn build(self) -> Result<Client> {
         let token = self.token.ok_or_else(|| {
-            Error::config(format!("no token: set one of {} or pass one to the builder", TOKEN_VARIABLES.join(", ")))
+            Error::config(format!(
+                "no token: set one of {} or pass one to the builder",
+                TOKEN_VARIABLES.join(", ")
+            ))
         })?;
         if token.expose().is_empty() {
             return Err(Error::config("the token is empty"));
         }
         let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-            .map_err(|_| Error::config("the token contains characters that cannot be sent in a header"))?;
+            .map_err(|_| {
+                Error::config("the token contains characters that cannot be sent in a header")
+            })?;
         authorization.set_sensitive(true);
         let url = base_url::parse(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))
             .map_err(|e| Error::config(e.to_string()))?;
@@ -222,7 +230,8 @@ impl ClientBuilder {
             Some(s) => format!("motherduck-api/{} {s}", env!("CARGO_PKG_VERSION")),
             None => format!("motherduck-api/{}", env!("CARGO_PKG_VERSION")),
         };
-        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| Error::config("the user-agent suffix is not valid header text"))?;
+        let user_agent = HeaderValue::from_str(&user_agent)
+            .map_err(|_| Error::config("the user-agent suffix is not valid header text"))?;
         let http = match self.http {
             Some(c) => c,
             None => reqwest::Client::builder()
@@ -243,7 +252,11 @@ impl ClientBuilder {
 }
 
 impl ClientHooks<Runtime> for raw::Client {
-    async fn pre<E>(&self, request: &mut reqwest::Request, _info: &OperationInfo) -> std::result::Result<(), progenitor_client::Error<E>> {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> std::result::Result<(), progenitor_client::Error<E>> {
         let rt = self.inner();
         request.headers_mut().insert(AUTHORIZATION, rt.authorization.clone());
         request.headers_mut().insert(USER_AGENT, rt.user_agent.clone());
@@ -254,14 +267,23 @@ impl ClientHooks<Runtime> for raw::Client {
         Ok(())
     }
 
-    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
         self.inner().execute(self.client(), request, info).await
     }
 }
 
 impl Runtime {
     /// Sends `request`, retrying as the policy allows, inside one tracing span.
-    async fn execute(&self, http: &reqwest::Client, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    async fn execute(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
         let (method, path) = api::operation_route(info.operation_id).unwrap_or(("?", "?"));
         let span = tracing::debug_span!(
             "motherduck_api.request",
@@ -328,11 +350,17 @@ pub(crate) async fn finish<T: DeserializeOwned>(
         Err(e) => return Err(e.await),
     };
     let status = response.status();
-    let announced = response.headers().get(reqwest::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok());
+    let announced = response
+        .headers()
+        .get(reqwest::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse().ok());
     let limit = client.raw.inner().success_body_limit;
-    let bytes = body::read_stream_capped(response.into_inner(), announced, limit).await.map_err(|e| body_error(status, e))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Error::new(ErrorKind::Decode { status, reason: redact_quoted(&e.to_string()) }))
+    let bytes = body::read_stream_capped(response.into_inner(), announced, limit)
+        .await
+        .map_err(|e| body_error(status, e))?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::new(ErrorKind::Decode { status, reason: redact_quoted(&e.to_string()) })
+    })
 }
 
 /// Awaits a generated call whose success has no body.
@@ -349,7 +377,9 @@ pub(crate) async fn finish_empty(
 
 async fn within<F: Future>(timeout: Option<Duration>, call: F) -> Result<F::Output> {
     match timeout {
-        Some(t) => tokio::time::timeout(t, call).await.map_err(|_| Error::new(ErrorKind::Timeout(Some(t)))),
+        Some(t) => {
+            tokio::time::timeout(t, call).await.map_err(|_| Error::new(ErrorKind::Timeout(Some(t))))
+        }
         None => Ok(call.await),
     }
 }
@@ -357,8 +387,12 @@ async fn within<F: Future>(timeout: Option<Duration>, call: F) -> Result<F::Outp
 async fn from_raw((client, e): (&Client, progenitor_client::Error<()>)) -> Error {
     use progenitor_client::Error as Raw;
     match e {
-        Raw::CommunicationError(e) | Raw::ResponseBodyError(e) | Raw::InvalidUpgrade(e) => connection(e),
-        Raw::UnexpectedResponse(response) => api_error(response, client.raw.inner().error_body_limit).await,
+        Raw::CommunicationError(e) | Raw::ResponseBodyError(e) | Raw::InvalidUpgrade(e) => {
+            connection(e)
+        }
+        Raw::UnexpectedResponse(response) => {
+            api_error(response, client.raw.inner().error_body_limit).await
+        }
         Raw::ErrorResponse(r) => Error::new(ErrorKind::Api(ApiError {
             status: r.status(),
             code: None,
@@ -367,15 +401,20 @@ async fn from_raw((client, e): (&Client, progenitor_client::Error<()>)) -> Error
             excerpt: None,
             retry_after: None,
         })),
-        Raw::InvalidResponsePayload(_, e) => {
-            Error::new(ErrorKind::Decode { status: reqwest::StatusCode::OK, reason: redact_quoted(&e.to_string()) })
-        }
+        Raw::InvalidResponsePayload(_, e) => Error::new(ErrorKind::Decode {
+            status: reqwest::StatusCode::OK,
+            reason: redact_quoted(&e.to_string()),
+        }),
         Raw::InvalidRequest(m) | Raw::Custom(m) => Error::invalid("request", m),
     }
 }
 
 fn connection(e: reqwest::Error) -> Error {
-    if e.is_timeout() { Error::new(ErrorKind::Timeout(None)) } else { Error::new(ErrorKind::Connection(e)) }
+    if e.is_timeout() {
+        Error::new(ErrorKind::Timeout(None))
+    } else {
+        Error::new(ErrorKind::Connection(e))
+    }
 }
 
 fn body_error(status: reqwest::StatusCode, e: BodyError) -> Error {
@@ -394,7 +433,14 @@ async fn api_error(response: reqwest::Response, limit: usize) -> Error {
         Ok(b) => b,
         Err(e) => return body_error(status, e),
     };
-    let mut error = ApiError { status, code: None, message: None, issues: Vec::new(), excerpt: None, retry_after };
+    let mut error = ApiError {
+        status,
+        code: None,
+        message: None,
+        issues: Vec::new(),
+        excerpt: None,
+        retry_after,
+    };
     match serde_json::from_slice::<crate::types::ErrorBody>(&bytes) {
         Ok(body) => {
             error.code = Some(body.code);
@@ -427,7 +473,11 @@ mod tests {
 
     #[test]
     fn takes_the_first_token_variable_that_is_set_and_not_blank() {
-        let b = ClientBuilder::from_lookup(env(&[("MOTHERDUCK_ADMIN_TOKEN", "  "), ("MOTHERDUCK_TOKEN", " t2 "), ("motherduck_token", "t3")]));
+        let b = ClientBuilder::from_lookup(env(&[
+            ("MOTHERDUCK_ADMIN_TOKEN", "  "),
+            ("MOTHERDUCK_TOKEN", " t2 "),
+            ("motherduck_token", "t3"),
+        ]));
         assert_eq!(b.token.as_ref().unwrap().expose(), "t2");
         let b = ClientBuilder::from_lookup(env(&[("motherduck_token", "t3")]));
         assert_eq!(b.token.unwrap().expose(), "t3");
@@ -444,7 +494,14 @@ mod tests {
     #[test]
     fn refuses_an_empty_token_and_bad_base_urls_before_sending() {
         assert!(build_error(Client::builder().token("   ")).contains("empty"));
-        for bad in ["http://api.motherduck.com", "ftp://x", "https://u:p@x", "https://x?q", "https://x#f", "api.motherduck.com"] {
+        for bad in [
+            "http://api.motherduck.com",
+            "ftp://x",
+            "https://u:p@x",
+            "https://x?q",
+            "https://x#f",
+            "api.motherduck.com",
+        ] {
             let e = Client::builder().token("t").base_url(bad).build().unwrap_err();
             assert!(e.is_invalid_input(), "{bad}: {e}");
         }
@@ -452,7 +509,12 @@ mod tests {
 
     #[test]
     fn reads_the_base_url_from_the_environment_and_drops_a_trailing_slash() {
-        let c = ClientBuilder::from_lookup(env(&[("MOTHERDUCK_TOKEN", "t"), ("MOTHERDUCK_API_BASE_URL", "http://127.0.0.1:9/")])).build().unwrap();
+        let c = ClientBuilder::from_lookup(env(&[
+            ("MOTHERDUCK_TOKEN", "t"),
+            ("MOTHERDUCK_API_BASE_URL", "http://127.0.0.1:9/"),
+        ]))
+        .build()
+        .unwrap();
         assert_eq!(c.base_url(), "http://127.0.0.1:9");
         assert_eq!(Client::new("t").unwrap().base_url(), "https://api.motherduck.com");
     }

@@ -127,7 +127,9 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match &self.kind {
             ErrorKind::Api(e) => Some(e.status),
-            ErrorKind::Decode { status, .. } | ErrorKind::BodyTooLarge { status, .. } => Some(*status),
+            ErrorKind::Decode { status, .. } | ErrorKind::BodyTooLarge { status, .. } => {
+                Some(*status)
+            }
             ErrorKind::Connection(e) => e.status(),
             _ => None,
         }
@@ -144,7 +146,9 @@ impl Error {
     /// True when the API said the entity does not exist: a JSON `NOT_FOUND` error. A
     /// plain-text 404 (a path with no route, a wrong base URL) is not "not found".
     pub fn is_not_found(&self) -> bool {
-        self.api().is_some_and(|e| e.status == StatusCode::NOT_FOUND && e.code.as_deref() == Some("NOT_FOUND"))
+        self.api().is_some_and(|e| {
+            e.status == StatusCode::NOT_FOUND && e.code.as_deref() == Some("NOT_FOUND")
+        })
     }
 
     /// True when the server asked the client to slow down (429).
@@ -280,11 +284,17 @@ mod tests {
         let e = Error::invalid("ttl", "must be at least 300, got 10");
         assert_eq!(e.to_string(), "invalid `ttl`: must be at least 300, got 10");
         assert!(e.is_invalid_input());
-        assert_eq!(api(404, Some("NOT_FOUND")).to_string(), "the API answered 404 Not Found NOT_FOUND: user not found");
+        assert_eq!(
+            api(404, Some("NOT_FOUND")).to_string(),
+            "the API answered 404 Not Found NOT_FOUND: user not found"
+        );
     }
 
     #[test]
     fn redaction_removes_every_quoted_value() {
-        assert_eq!(redact_quoted(r#"invalid type: string "md_secret", expected u64"#), r#"invalid type: string "…", expected u64"#);
+        assert_eq!(
+            redact_quoted(r#"invalid type: string "md_secret", expected u64"#),
+            r#"invalid type: string "…", expected u64"#
+        );
     }
 }

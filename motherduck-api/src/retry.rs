@@ -98,7 +98,7 @@ impl RetryPolicy {
     ///
     /// `jitter` must return a value uniform in `[0, 1)`; it is called at most once, and
     /// only when the wait comes from backoff rather than from the server.
-        pub(crate) fn decide(
+    pub(crate) fn decide(
         &self,
         method: &Method,
         outcome: Outcome<'_>,

@@ -60,7 +60,9 @@ impl fmt::Display for Field<'_> {
         }
         match self.step {
             Step::Root => Ok(()),
-            Step::Key(k) if self.parent.is_some_and(|p| !matches!(p.step, Step::Root)) => write!(f, ".{k}"),
+            Step::Key(k) if self.parent.is_some_and(|p| !matches!(p.step, Step::Root)) => {
+                write!(f, ".{k}")
+            }
             Step::Key(k) => f.write_str(k),
             Step::Index(i) => write!(f, "[{i}]"),
         }
@@ -72,26 +74,46 @@ impl fmt::Display for Field<'_> {
 pub(crate) fn segment(field: &Field<'_>, value: &str) -> Result<()> {
     match value {
         "" => Err(Error::invalid(field, "must not be empty")),
-        "." | ".." => Err(Error::invalid(field, format!("must not be `{value}`, which would change the request's route"))),
+        "." | ".." => Err(Error::invalid(
+            field,
+            format!("must not be `{value}`, which would change the request's route"),
+        )),
         _ => Ok(()),
     }
 }
 
 /// `minLength` and `maxLength`, in Unicode scalar values.
-pub(crate) fn length(field: &Field<'_>, value: &str, min: Option<u64>, max: Option<u64>) -> Result<()> {
+pub(crate) fn length(
+    field: &Field<'_>,
+    value: &str,
+    min: Option<u64>,
+    max: Option<u64>,
+) -> Result<()> {
     let n = value.chars().count() as u64;
     if let Some(min) = min.filter(|m| n < *m) {
-        let rule = if min == 1 { "must not be empty".to_string() } else { format!("must be at least {min} characters long, got {n}") };
+        let rule = if min == 1 {
+            "must not be empty".to_string()
+        } else {
+            format!("must be at least {min} characters long, got {n}")
+        };
         return Err(Error::invalid(field, rule));
     }
     if let Some(max) = max.filter(|m| n > *m) {
-        return Err(Error::invalid(field, format!("must be at most {max} characters long, got {n}")));
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {max} characters long, got {n}"),
+        ));
     }
     Ok(())
 }
 
 /// `pattern`: the regex must match somewhere in the value (JSON Schema does not anchor).
-pub(crate) fn pattern(field: &Field<'_>, value: &str, regex: &regress::Regex, source: &str) -> Result<()> {
+pub(crate) fn pattern(
+    field: &Field<'_>,
+    value: &str,
+    regex: &regress::Regex,
+    source: &str,
+) -> Result<()> {
     if regex.find(value).is_some() {
         Ok(())
     } else {
@@ -109,13 +131,22 @@ pub(crate) fn format(field: &Field<'_>, value: &str, format: &str) -> Result<()>
 }
 
 /// Integer `minimum`/`maximum`, exclusive forms already folded in by the generator.
-pub(crate) fn integer(field: &Field<'_>, value: i128, min: Option<i128>, max: Option<i128>) -> Result<()> {
+pub(crate) fn integer(
+    field: &Field<'_>,
+    value: i128,
+    min: Option<i128>,
+    max: Option<i128>,
+) -> Result<()> {
     match (min, max) {
         (Some(lo), Some(hi)) if value < lo || value > hi => {
             Err(Error::invalid(field, format!("must be from {lo} to {hi}, got {value}")))
         }
-        (Some(lo), None) if value < lo => Err(Error::invalid(field, format!("must be at least {lo}, got {value}"))),
-        (None, Some(hi)) if value > hi => Err(Error::invalid(field, format!("must be at most {hi}, got {value}"))),
+        (Some(lo), None) if value < lo => {
+            Err(Error::invalid(field, format!("must be at least {lo}, got {value}")))
+        }
+        (None, Some(hi)) if value > hi => {
+            Err(Error::invalid(field, format!("must be at most {hi}, got {value}")))
+        }
         _ => Ok(()),
     }
 }
@@ -129,28 +160,48 @@ pub(crate) struct Bound {
 
 /// A JSON number: finite (JSON has no NaN or infinity, and serde would send `null`), and
 /// within its bounds.
-pub(crate) fn number(field: &Field<'_>, value: f64, min: Option<Bound>, max: Option<Bound>) -> Result<()> {
+pub(crate) fn number(
+    field: &Field<'_>,
+    value: f64,
+    min: Option<Bound>,
+    max: Option<Bound>,
+) -> Result<()> {
     if !value.is_finite() {
         return Err(Error::invalid(field, format!("must be a finite number, got {value}")));
     }
-    if let Some(b) = min {
-        if value < b.value || (b.exclusive && value == b.value) {
-            let op = if b.exclusive { "greater than" } else { "at least" };
-            return Err(Error::invalid(field, format!("must be {op} {}, got {value}", b.value)));
-        }
+    if let (Some(lo), Some(hi)) = (min, max)
+        && !lo.exclusive
+        && !hi.exclusive
+        && (value < lo.value || value > hi.value)
+    {
+        return Err(Error::invalid(
+            field,
+            format!("must be from {} to {}, got {value}", lo.value, hi.value),
+        ));
     }
-    if let Some(b) = max {
-        if value > b.value || (b.exclusive && value == b.value) {
-            let op = if b.exclusive { "less than" } else { "at most" };
-            return Err(Error::invalid(field, format!("must be {op} {}, got {value}", b.value)));
-        }
+    if let Some(b) = min
+        && (value < b.value || (b.exclusive && value == b.value))
+    {
+        let op = if b.exclusive { "greater than" } else { "at least" };
+        return Err(Error::invalid(field, format!("must be {op} {}, got {value}", b.value)));
+    }
+    if let Some(b) = max
+        && (value > b.value || (b.exclusive && value == b.value))
+    {
+        let op = if b.exclusive { "less than" } else { "at most" };
+        return Err(Error::invalid(field, format!("must be {op} {}, got {value}", b.value)));
     }
     Ok(())
 }
 
 /// `minItems` and `maxItems`.
 #[allow(dead_code, reason = "generated code calls it when the spec limits an array")]
-pub(crate) fn items(field: &Field<'_>, len: usize, min: Option<u64>, max: Option<u64>) -> Result<()> {
+pub(crate) fn items(
+    field: &Field<'_>,
+    len: usize,
+    min: Option<u64>,
+    max: Option<u64>,
+) -> Result<()> {
     let n = len as u64;
     if let Some(min) = min.filter(|m| n < *m) {
         return Err(Error::invalid(field, format!("must have at least {min} items, got {n}")));
@@ -167,7 +218,10 @@ pub(crate) fn known(field: &Field<'_>, is_known: bool, value: &str, known: &[&st
         return Ok(());
     }
     let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
-    Err(Error::invalid(field, format!("must be one of {list}; `{value}` is not a value the API accepts")))
+    Err(Error::invalid(
+        field,
+        format!("must be one of {list}; `{value}` is not a value the API accepts"),
+    ))
 }
 
 /// A duration sent as a whole number of seconds.
@@ -214,7 +268,10 @@ mod tests {
     fn lengths_count_characters_not_bytes() {
         let f = Field::root();
         assert!(length(&f, &"é".repeat(255), None, Some(255)).is_ok());
-        assert!(rule(length(&f, &"é".repeat(256), None, Some(255))).contains("at most 255 characters long, got 256"));
+        assert!(
+            rule(length(&f, &"é".repeat(256), None, Some(255)))
+                .contains("at most 255 characters long, got 256")
+        );
     }
 
     #[test]
@@ -224,10 +281,20 @@ mod tests {
         let lo = Some(Bound { value: 300.0, exclusive: false });
         let hi = Some(Bound { value: 31_536_000.0, exclusive: false });
         assert!(number(&f, 300.0, lo, hi).is_ok());
-        assert_eq!(rule(number(&f, 299.0, lo, hi)), "invalid `ttl`: must be at least 300, got 299");
+        assert_eq!(
+            rule(number(&f, 299.0, lo, hi)),
+            "invalid `ttl`: must be from 300 to 31536000, got 299"
+        );
+        assert_eq!(
+            rule(number(&f, 299.0, lo, None)),
+            "invalid `ttl`: must be at least 300, got 299"
+        );
         assert!(rule(number(&f, f64::NAN, lo, hi)).contains("finite"));
         assert!(rule(number(&f, f64::INFINITY, lo, hi)).contains("finite"));
-        assert!(rule(number(&f, 0.0, Some(Bound { value: 0.0, exclusive: true }), None)).contains("greater than 0"));
+        assert!(
+            rule(number(&f, 0.0, Some(Bound { value: 0.0, exclusive: true }), None))
+                .contains("greater than 0")
+        );
     }
 
     #[test]

@@ -17,8 +17,10 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<ExitCode> {
         println!("all generated files are current");
         return Ok(ExitCode::SUCCESS);
     }
-    let writes: Vec<(PathBuf, &str, Option<&str>)> =
-        drift.iter().map(|d| (root.join(d.path), d.expected.as_str(), d.actual.as_deref())).collect();
+    let writes: Vec<(PathBuf, &str, Option<&str>)> = drift
+        .iter()
+        .map(|d| (root.join(d.path), d.expected.as_str(), d.actual.as_deref()))
+        .collect();
     write_all(&writes)?;
     for d in &drift {
         println!("wrote {}", d.path);
@@ -82,7 +84,8 @@ mod tests {
         // A directory where a file should go makes the second rename fail.
         let b = dir.join("b.rs");
         fs::create_dir_all(b.join("in-the-way")).unwrap();
-        let err = write_all(&[(a.clone(), "new", Some("old")), (b.clone(), "new", None)]).unwrap_err();
+        let err =
+            write_all(&[(a.clone(), "new", Some("old")), (b.clone(), "new", None)]).unwrap_err();
         assert!(format!("{err:#}").contains("b.rs"), "{err:#}");
         assert_eq!(fs::read_to_string(&a).unwrap(), "old");
         assert!(!temp_path(&a).exists() && !temp_path(&b).exists());

@@ -37,12 +37,15 @@ pub(crate) fn run(doc: &mut Value) {
             }
             if sub.get("description").is_none() {
                 let text = property_doc(type_name, prop, sub);
-                sub.as_object_mut().expect("property schema is an object").insert("description".into(), json!(text));
+                sub.as_object_mut()
+                    .expect("property schema is an object")
+                    .insert("description".into(), json!(text));
             }
         }
     }
     for (target, text) in item_docs {
-        if let Some(s) = schemas.get_mut(&target) {
+        // An enum is described by its values (see `enums`), not by one of its uses.
+        if let Some(s) = schemas.get_mut(&target).filter(|s| !super::schema::is_string_enum(s)) {
             set_if_missing(s, &text);
         }
     }
@@ -66,14 +69,24 @@ fn describe_bodies(doc: &mut Value) {
                 let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default();
                 let summary = op.get("summary").and_then(Value::as_str).unwrap_or_default();
                 let call = format!("`{} {path}` (`{id}`)", method.to_uppercase());
-                let about = if summary.is_empty() { String::new() } else { format!(": {}", summary.trim_end_matches('.')) };
-                if let Some(r) = op.pointer("/requestBody/content/application~1json/schema/$ref").and_then(Value::as_str) {
+                let about = if summary.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", summary.trim_end_matches('.'))
+                };
+                if let Some(r) = op
+                    .pointer("/requestBody/content/application~1json/schema/$ref")
+                    .and_then(Value::as_str)
+                {
                     found.push((r.to_string(), format!("The request body of {call}{about}.")));
                 }
                 if let Some(responses) = op.get("responses").and_then(Value::as_object) {
                     for (code, response) in responses.iter().filter(|(c, _)| c.starts_with('2')) {
                         let _ = code;
-                        if let Some(r) = response.pointer("/content/application~1json/schema/$ref").and_then(Value::as_str) {
+                        if let Some(r) = response
+                            .pointer("/content/application~1json/schema/$ref")
+                            .and_then(Value::as_str)
+                        {
                             found.push((r.to_string(), format!("The response of {call}{about}.")));
                         }
                     }
@@ -117,7 +130,13 @@ mod tests {
             "components":{"schemas":{"Tokens":{"type":"object","properties":{"tokens":{"type":"array","items":{"$ref":"#/components/schemas/Token"}}}},
             "Token":{"type":"object","properties":{}}}}});
         run(&mut doc);
-        assert_eq!(doc["components"]["schemas"]["Tokens"]["description"], "The response of `GET /t` (`users-listTokens`): List tokens.");
-        assert_eq!(doc["components"]["schemas"]["Token"]["description"], "One entry of `tokens` in a [`Tokens`].");
+        assert_eq!(
+            doc["components"]["schemas"]["Tokens"]["description"],
+            "The response of `GET /t` (`users-listTokens`): List tokens."
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["Token"]["description"],
+            "One entry of `tokens` in a [`Tokens`]."
+        );
     }
 }

@@ -36,7 +36,8 @@ const PENDING: &str = "#/x-pending-shape/";
 /// Hoists, merges and names every object and string-enum schema in `doc`.
 pub(crate) fn run(doc: &mut Value) {
     let mut h = Hoister::default();
-    let components = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
+    let components =
+        doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
     for (name, schema) in &components {
         let mut schema = schema.clone();
         let site = Site::Component(name.clone());
@@ -56,8 +57,14 @@ enum Site {
     ResponseBody(OperationName),
     /// Items of an array that is itself a whole request or response body.
     BodyItems(OperationName),
-    Property { parent: Parent, property: String },
-    Items { parent: Parent, property: String },
+    Property {
+        parent: Parent,
+        property: String,
+    },
+    Items {
+        parent: Parent,
+        property: String,
+    },
     /// A parameter, or a member of `allOf`/`anyOf`/`oneOf` (named like its container).
     Within(Box<Site>),
 }
@@ -98,8 +105,10 @@ impl Hoister {
         let slot = self.slots.len();
         self.slots.push(None);
         self.visit_children(map, site, slot);
-        let own: Map<String, Value> =
-            ["description", "default"].iter().filter_map(|k| map.get(*k).map(|v| (k.to_string(), v.clone()))).collect();
+        let own: Map<String, Value> = ["description", "default"]
+            .iter()
+            .filter_map(|k| map.get(*k).map(|v| (k.to_string(), v.clone())))
+            .collect();
         if !schema::is_named_shape(node) {
             return node.clone();
         }
@@ -158,7 +167,9 @@ fn items_site(site: &Site) -> Site {
         Site::Property { parent, property } | Site::Items { parent, property } => {
             Site::Items { parent: *parent, property: property.clone() }
         }
-        Site::RequestBody(op) | Site::ResponseBody(op) | Site::BodyItems(op) => Site::BodyItems(op.clone()),
+        Site::RequestBody(op) | Site::ResponseBody(op) | Site::BodyItems(op) => {
+            Site::BodyItems(op.clone())
+        }
         Site::Component(name) => Site::Items { parent: Parent::None, property: name.clone() },
         Site::Within(inner) => items_site(inner),
     }
@@ -181,7 +192,9 @@ fn visit_operations(doc: &mut Value, h: &mut Hoister) {
             }
             if let Some(Value::Object(responses)) = op.get_mut("responses") {
                 for response in responses.values_mut() {
-                    let Some(Value::Object(content)) = response.get_mut("content") else { continue };
+                    let Some(Value::Object(content)) = response.get_mut("content") else {
+                        continue;
+                    };
                     for media in content.values_mut() {
                         if let Some(s) = media.get_mut("schema") {
                             *s = h.visit(s, &Site::ResponseBody(name.clone()));
@@ -216,16 +229,22 @@ impl Hoister {
         let ranked: Vec<Vec<(String, u8, usize)>> =
             (0..self.shapes.len()).map(|id| self.ranked(id, &mut memo, &mut Vec::new())).collect();
         let mut order: Vec<usize> = (0..self.shapes.len()).collect();
-        order.sort_by_key(|&id| ranked[id].first().map(|(_, r, n)| (*r, usize::MAX - n)).unwrap_or((u8::MAX, 0)));
+        order.sort_by_key(|&id| {
+            ranked[id].first().map(|(_, r, n)| (*r, usize::MAX - n)).unwrap_or((u8::MAX, 0))
+        });
         let mut taken: BTreeMap<String, usize> = BTreeMap::new();
         let mut names = vec![String::new(); self.shapes.len()];
         for id in order {
             let mut options: Vec<String> = ranked[id].iter().map(|(n, _, _)| n.clone()).collect();
             options.extend(self.fallbacks(id, &memo));
-            let name = options.iter().find(|n| !taken.contains_key(*n)).cloned().unwrap_or_else(|| {
-                let base = options.first().cloned().unwrap_or_else(|| "Schema".into());
-                (2..).map(|i| format!("{base}{i}")).find(|n| !taken.contains_key(n)).expect("unbounded")
-            });
+            let name =
+                options.iter().find(|n| !taken.contains_key(*n)).cloned().unwrap_or_else(|| {
+                    let base = options.first().cloned().unwrap_or_else(|| "Schema".into());
+                    (2..)
+                        .map(|i| format!("{base}{i}"))
+                        .find(|n| !taken.contains_key(n))
+                        .expect("unbounded")
+                });
             taken.insert(name.clone(), id);
             names[id] = name;
         }
@@ -234,7 +253,12 @@ impl Hoister {
 
     /// Distinct candidate names of a shape, best first: most uses, then strongest rank,
     /// then fewest words, then alphabetical.
-    fn ranked(&self, id: usize, memo: &mut Vec<Option<String>>, stack: &mut Vec<usize>) -> Vec<(String, u8, usize)> {
+    fn ranked(
+        &self,
+        id: usize,
+        memo: &mut Vec<Option<String>>,
+        stack: &mut Vec<usize>,
+    ) -> Vec<(String, u8, usize)> {
         stack.push(id);
         let mut tally: BTreeMap<String, (u8, usize)> = BTreeMap::new();
         for c in self.candidates(id, memo, stack) {
@@ -243,15 +267,26 @@ impl Hoister {
             e.1 += 1;
         }
         stack.pop();
-        let mut out: Vec<(String, u8, usize)> = tally.into_iter().map(|(n, (r, c))| (n, r, c)).collect();
+        let mut out: Vec<(String, u8, usize)> =
+            tally.into_iter().map(|(n, (r, c))| (n, r, c)).collect();
         out.sort_by(|a, b| {
-            (usize::MAX - a.2, a.1, names::word_count(&a.0), &a.0).cmp(&(usize::MAX - b.2, b.1, names::word_count(&b.0), &b.0))
+            (usize::MAX - a.2, a.1, names::word_count(&a.0), &a.0).cmp(&(
+                usize::MAX - b.2,
+                b.1,
+                names::word_count(&b.0),
+                &b.0,
+            ))
         });
         memo[id] = out.first().map(|c| c.0.clone());
         out
     }
 
-    fn candidates(&self, id: usize, memo: &mut Vec<Option<String>>, stack: &mut Vec<usize>) -> Vec<Candidate> {
+    fn candidates(
+        &self,
+        id: usize,
+        memo: &mut Vec<Option<String>>,
+        stack: &mut Vec<usize>,
+    ) -> Vec<Candidate> {
         let shape = &self.shapes[id];
         let components: Vec<&str> = shape
             .sites
@@ -261,12 +296,25 @@ impl Hoister {
         match components.as_slice() {
             [] => {}
             [one] => return vec![Candidate { name: (*one).to_string(), rank: 0 }],
-            many => return vec![Candidate { name: names::type_name(&common_prefix(many)), rank: 0 }],
+            many => {
+                return vec![Candidate { name: names::type_name(&common_prefix(many)), rank: 0 }];
+            }
         }
-        shape.sites.iter().filter_map(|s| self.candidate(s, shape.string_enum, memo, stack, 0)).collect()
+        shape
+            .sites
+            .iter()
+            .filter_map(|s| self.candidate(s, shape.string_enum, memo, stack, 0))
+            .collect()
     }
 
-    fn candidate(&self, site: &Site, string_enum: bool, memo: &mut Vec<Option<String>>, stack: &mut Vec<usize>, depth: u8) -> Option<Candidate> {
+    fn candidate(
+        &self,
+        site: &Site,
+        string_enum: bool,
+        memo: &mut Vec<Option<String>>,
+        stack: &mut Vec<usize>,
+        depth: u8,
+    ) -> Option<Candidate> {
         let (name, rank) = match site {
             Site::Component(n) => (n.clone(), 0),
             Site::RequestBody(op) => (format!("{}Request", op.action()), 3),
@@ -282,14 +330,22 @@ impl Hoister {
                 }
             }
             Site::Items { property, .. } => (names::singular_pascal(property), 1),
-            Site::Within(inner) => return self.candidate(inner, string_enum, memo, stack, depth + 1),
+            Site::Within(inner) => {
+                return self.candidate(inner, string_enum, memo, stack, depth + 1);
+            }
         };
         (!name.is_empty()).then(|| Candidate { name: names::type_name(&name), rank: rank + depth })
     }
 
     /// The last word of the parent's preferred name, when it qualifies a nested object
     /// (`read_write` inside `DucklingConfig` -> `ReadWriteConfig`).
-    fn parent_suffix(&self, parent: Parent, base: &str, memo: &mut Vec<Option<String>>, stack: &mut Vec<usize>) -> String {
+    fn parent_suffix(
+        &self,
+        parent: Parent,
+        base: &str,
+        memo: &mut Vec<Option<String>>,
+        stack: &mut Vec<usize>,
+    ) -> String {
         let Parent::Slot(slot) = parent else { return String::new() };
         let Some(pid) = self.slots.get(slot).copied().flatten() else { return String::new() };
         if stack.contains(&pid) {
@@ -301,7 +357,9 @@ impl Hoister {
         };
         let words = names::words(&preferred);
         match words.last() {
-            Some(last) if words.len() > 1 && !matches!(last.as_str(), "request" | "response" | "body") => {
+            Some(last)
+                if words.len() > 1 && !matches!(last.as_str(), "request" | "response" | "body") =>
+            {
                 let last = names::pascal(last);
                 if base.ends_with(&last) { String::new() } else { last }
             }
@@ -312,7 +370,9 @@ impl Hoister {
     /// Longer names for a shape that lost its preferred name to another.
     fn fallbacks(&self, id: usize, memo: &[Option<String>]) -> Vec<String> {
         let parent_name = |p: &Parent| match p {
-            Parent::Slot(s) => self.slots.get(*s).copied().flatten().and_then(|pid| memo[pid].clone()),
+            Parent::Slot(s) => {
+                self.slots.get(*s).copied().flatten().and_then(|pid| memo[pid].clone())
+            }
             Parent::None => None,
         };
         let mut out = Vec::new();
@@ -323,9 +383,21 @@ impl Hoister {
             }
             let name = match site {
                 Site::ResponseBody(op) => format!("{}Response", op.action()),
-                Site::RequestBody(op) => format!("{}{}Request", names::pascal(op.prefix.as_deref().unwrap_or("")), op.action()),
-                Site::Property { parent, property } => format!("{}{}", parent_name(parent).unwrap_or_default(), names::pascal(property)),
-                Site::Items { parent, property } => format!("{}{}", parent_name(parent).unwrap_or_default(), names::singular_pascal(property)),
+                Site::RequestBody(op) => format!(
+                    "{}{}Request",
+                    names::pascal(op.prefix.as_deref().unwrap_or("")),
+                    op.action()
+                ),
+                Site::Property { parent, property } => format!(
+                    "{}{}",
+                    parent_name(parent).unwrap_or_default(),
+                    names::pascal(property)
+                ),
+                Site::Items { parent, property } => format!(
+                    "{}{}",
+                    parent_name(parent).unwrap_or_default(),
+                    names::singular_pascal(property)
+                ),
                 Site::BodyItems(op) => format!("{}Item", op.action()),
                 Site::Component(n) => n.clone(),
                 Site::Within(_) => continue,
@@ -338,7 +410,11 @@ impl Hoister {
 
 fn subject_or_tag(op: &OperationName) -> String {
     let subject = op.subject();
-    if subject.is_empty() { names::singular_pascal(op.prefix.as_deref().unwrap_or("")) } else { subject }
+    if subject.is_empty() {
+        names::singular_pascal(op.prefix.as_deref().unwrap_or(""))
+    } else {
+        subject
+    }
 }
 
 /// The longest common prefix of component names, cut at a `.`, `_` or `-` boundary.
@@ -389,7 +465,9 @@ fn rewrite_refs(v: &mut Value, names: &[String], renamed: &BTreeMap<String, Stri
             if let Some(Value::String(r)) = map.get_mut("$ref") {
                 if let Some(id) = r.strip_prefix(PENDING).and_then(|n| n.parse::<usize>().ok()) {
                     *r = format!("{REF_PREFIX}{}", names[id]);
-                } else if let Some(new) = r.strip_prefix(REF_PREFIX).and_then(|old| renamed.get(old)) {
+                } else if let Some(new) =
+                    r.strip_prefix(REF_PREFIX).and_then(|old| renamed.get(old))
+                {
                     *r = format!("{REF_PREFIX}{new}");
                 }
             }
@@ -426,7 +504,8 @@ mod tests {
     }
 
     fn normalized(paths: Value, schemas: Value) -> Value {
-        let mut doc = json!({"openapi": "3.0.3", "paths": paths, "components": {"schemas": schemas}});
+        let mut doc =
+            json!({"openapi": "3.0.3", "paths": paths, "components": {"schemas": schemas}});
         run(&mut doc);
         doc
     }
@@ -444,8 +523,12 @@ mod tests {
             }}),
             json!({}),
         );
-        assert_eq!(schema_names(&doc), ["PrimaryConfig", "SetWidgetConfigRequest", "Size", "WidgetConfig"]);
-        let get = &doc["paths"]["/c/{u}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(
+            schema_names(&doc),
+            ["PrimaryConfig", "SetWidgetConfigRequest", "Size", "WidgetConfig"]
+        );
+        let get = &doc["paths"]["/c/{u}"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"];
         assert_eq!(get["$ref"], "#/components/schemas/WidgetConfig");
         assert_eq!(
             doc["components"]["schemas"]["SetWidgetConfigRequest"]["properties"]["config"]["$ref"],
@@ -462,8 +545,11 @@ mod tests {
         );
         assert_eq!(schema_names(&doc), ["ErrorBody"]);
         let merged = &doc["components"]["schemas"]["ErrorBody"];
-        assert!(merged.get("title").is_none() && merged["properties"]["code"].get("example").is_none());
-        let r = &doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
+        assert!(
+            merged.get("title").is_none() && merged["properties"]["code"].get("example").is_none()
+        );
+        let r = &doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+            ["$ref"];
         assert_eq!(r, "#/components/schemas/ErrorBody");
     }
 

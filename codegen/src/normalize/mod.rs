@@ -6,8 +6,8 @@
 
 mod docs;
 mod hoist;
-mod secrets;
 pub(crate) mod schema;
+mod secrets;
 
 use serde_json::Value;
 

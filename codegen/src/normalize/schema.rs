@@ -7,7 +7,8 @@
 use serde_json::{Map, Value};
 
 /// Keywords that document a schema without changing what it accepts.
-pub(crate) const DOC_KEYWORDS: &[&str] = &["description", "title", "example", "examples", "default"];
+pub(crate) const DOC_KEYWORDS: &[&str] =
+    &["description", "title", "example", "examples", "default"];
 
 /// Keywords whose value is one subschema.
 const SINGLE: &[&str] = &["items", "additionalProperties", "not"];
@@ -16,7 +17,10 @@ const LISTS: &[&str] = &["allOf", "anyOf", "oneOf"];
 
 /// Calls `f` on every direct subschema of `schema`, mutably, with a label naming where it
 /// stands (`properties/name`, `items`, `allOf/0`).
-pub(crate) fn for_each_child_mut(schema: &mut Map<String, Value>, mut f: impl FnMut(Child<'_>, &mut Value)) {
+pub(crate) fn for_each_child_mut(
+    schema: &mut Map<String, Value>,
+    mut f: impl FnMut(Child<'_>, &mut Value),
+) {
     if let Some(Value::Object(props)) = schema.get_mut("properties") {
         for (name, sub) in props.iter_mut() {
             f(Child::Property(name), sub);
@@ -81,10 +85,10 @@ pub(crate) fn intersect_docs(into: &mut Value, other: &Value) {
     for_each_child_mut(&mut b_map, |c, sub| others.push((label(c), sub.clone())));
     let mut i = 0;
     for_each_child_mut(a, |c, sub| {
-        if let Some((l, o)) = others.get(i) {
-            if *l == label(c) {
-                intersect_docs(sub, o);
-            }
+        if let Some((l, o)) = others.get(i)
+            && *l == label(c)
+        {
+            intersect_docs(sub, o);
         }
         i += 1;
     });
@@ -107,15 +111,19 @@ pub(crate) fn is_named_shape(schema: &Value) -> bool {
         return false;
     }
     let has_props = map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
-    let string_enum = map.get("enum").and_then(Value::as_array).is_some_and(|e| {
-        !e.is_empty() && e.iter().all(Value::is_string)
-    });
+    let string_enum = map
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|e| !e.is_empty() && e.iter().all(Value::is_string));
     has_props || string_enum
 }
 
 /// True for a string enumeration.
 pub(crate) fn is_string_enum(schema: &Value) -> bool {
-    schema.get("enum").and_then(Value::as_array).is_some_and(|e| !e.is_empty() && e.iter().all(Value::is_string))
+    schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|e| !e.is_empty() && e.iter().all(Value::is_string))
 }
 
 #[cfg(test)]

@@ -13,8 +13,16 @@ use serde_json::{Value, json};
 
 use super::schema;
 
-const CREDENTIAL_NAMES: &[&str] =
-    &["token", "session", "secret", "password", "api_key", "access_token", "refresh_token", "client_secret"];
+const CREDENTIAL_NAMES: &[&str] = &[
+    "token",
+    "session",
+    "secret",
+    "password",
+    "api_key",
+    "access_token",
+    "refresh_token",
+    "client_secret",
+];
 
 /// Marks credential properties in every component.
 pub(crate) fn run(doc: &mut Value) {
@@ -28,7 +36,8 @@ fn mark(schema: &mut Value) {
     if let Some(Value::Object(props)) = map.get_mut("properties") {
         for (name, sub) in props.iter_mut() {
             let is_string = sub.get("type").and_then(Value::as_str) == Some("string");
-            if is_string && CREDENTIAL_NAMES.contains(&name.as_str()) && sub.get("format").is_none() {
+            if is_string && CREDENTIAL_NAMES.contains(&name.as_str()) && sub.get("format").is_none()
+            {
                 sub["format"] = json!("password");
             }
         }

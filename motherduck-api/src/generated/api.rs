@@ -5,7 +5,7 @@
 
 /// String enums of the spec, open to values this SDK does not know yet.
 pub(crate) mod enums {
-    ///The `instance_size` part of a [`ReadScalingConfig`].
+    ///One of `pulse`, `standard`, `jumbo`, `mega`, `giga`.
     ///
     /// A value this version of the SDK does not know is kept, when received, as the
     /// catch-all variant; it cannot be sent, because the server accepts only the
@@ -97,7 +97,7 @@ pub(crate) mod enums {
             ::std::result::Result::Ok(InstanceSize::from(value.as_ref()))
         }
     }
-    ///The `token_type` part of a [`CreateTokenRequest`].
+    ///One of `read_write`, `read_scaling`.
     ///
     /// A value this version of the SDK does not know is kept, when received, as the
     /// catch-all variant; it cannot be sent, because the server accepts only the
@@ -314,7 +314,7 @@ pub mod resources {
                 client: self.client,
                 param_username: username.into(),
                 body: crate::types::SetDucklingConfigRequest {
-                    config: config,
+                    config,
                 },
                 problem: ::std::option::Option::None,
                 timeout: ::std::option::Option::None,
@@ -1039,7 +1039,7 @@ impl crate::validate::Validate for CreateEmbedSessionRequest {
         if let ::std::option::Option::Some(value) = &self.required_resources {
             let field = field.key("required_resources");
             for (i, item) in value.iter().enumerate() {
-                let field = &field.index(i);
+                let field = field.index(i);
                 crate::validate::Validate::validate(item, &field)?;
             }
         }
