@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use progenitor_client::{ByteStream, ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use crate::body::{self, BodyError};
 use crate::error::{ApiError, Error, ErrorKind, Result, redact_quoted};
@@ -294,15 +295,20 @@ impl Runtime {
             attempt = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        let _entered = span.enter();
+        self.attempts(http, request, &span).instrument(span.clone()).await
+    }
+
+    async fn attempts(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        span: &tracing::Span,
+    ) -> reqwest::Result<reqwest::Response> {
         let started = Instant::now();
         let mut attempt = 1;
         loop {
-            let retry_copy = request.try_clone();
-            let this = match &retry_copy {
-                Some(copy) => copy.try_clone().expect("a clonable request clones twice"),
-                None => return http.execute(request).await,
-            };
+            // A request whose body is a stream cannot be repeated: send it once.
+            let Some(this) = request.try_clone() else { return http.execute(request).await };
             let result = http.execute(this).await;
             let outcome = match &result {
                 Ok(r) => Outcome::Response { status: r.status(), headers: r.headers() },

@@ -78,6 +78,11 @@ pub use generated::api::{requests, resources};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 
+/// The README's examples, compiled as doctests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod types {
     //! Request and response types, generated from the spec's schemas.
     //!
