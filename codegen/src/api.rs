@@ -19,6 +19,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::error::Result;
+use crate::fixup::doc_text;
 use crate::model::{Location, Model, Operation};
 use crate::names;
 use crate::validate::{self, Patterns, Typed};
@@ -212,11 +213,11 @@ fn render_method(doc: &Value, op: &Operation) -> TokenStream {
 fn operation_docs(op: &Operation) -> Vec<String> {
     let mut docs = Vec::new();
     if let Some(s) = &op.summary {
-        docs.push(sentence(s));
+        docs.push(doc_text(&sentence(s)));
     }
     if let Some(d) = &op.description {
         docs.push(String::new());
-        docs.extend(d.lines().map(sentence_line));
+        docs.extend(d.lines().map(|l| doc_text(&sentence_line(l))));
     }
     if docs.is_empty() {
         docs.push(format!("Calls `{}`.", op.id));
@@ -236,10 +237,11 @@ fn sentence_line(s: &str) -> String {
 }
 
 fn param_doc(doc: &Value, name: &str, description: Option<&str>, schema: &Value) -> String {
-    let mut text = description.map(sentence).unwrap_or_else(|| format!("The `{name}`."));
+    let mut text =
+        description.map(|d| doc_text(&sentence(d))).unwrap_or_else(|| format!("The `{name}`."));
     let rules = validate::describe_rules(doc, schema);
     if !rules.is_empty() {
-        text.push_str(&format!(" Rules: {}.", rules.join("; ")));
+        text.push_str(&doc_text(&format!(" Rules: {}.", rules.join("; "))));
     }
     text
 }

@@ -9,6 +9,8 @@
 //!   which the URL parser resolves. Calls are redirected to the SDK's
 //!   `crate::path::encode`, which percent-encodes everything but unreserved characters;
 //!   the SDK refuses empty and dot segments before the call.
+//! - **Doc text.** Descriptions are copied verbatim; a `[Preview]` in one is a broken
+//!   intra-doc link to rustdoc. Brackets from the spec are escaped.
 //! - **Empty collections.** typify skips an optional array or map when it is empty
 //!   (`skip_serializing_if = "Vec::is_empty"`), so `required_resources: []` ("no
 //!   resources") is sent as nothing ("the Dive's own resources"). Such fields become
@@ -17,6 +19,27 @@
 use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Field, Token, Type, parse_quote};
+
+/// Escapes square brackets in text taken from the spec (`[Preview] Get active accounts`),
+/// which rustdoc would read as links; `[`Name`]` links written by the generator stay.
+pub(crate) fn doc_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '`' {
+            in_code = !in_code;
+        }
+        let link_open = c == '[' && chars.get(i + 1) == Some(&'`');
+        let link_close = c == ']' && i > 0 && chars[i - 1] == '`';
+        let escaped = i > 0 && chars[i - 1] == '\\';
+        if matches!(c, '[' | ']') && !in_code && !link_open && !link_close && !escaped {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// Applies every correction to the generated file.
 pub(crate) fn apply(file: &mut syn::File) {
@@ -34,6 +57,16 @@ impl VisitMut for Fixer {
             *call.func = parse_quote!(crate::path::encode);
         }
         visit_mut::visit_expr_mut(self, expr);
+    }
+
+    fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+        if let syn::Meta::NameValue(nv) = &mut attr.meta
+            && nv.path.is_ident("doc")
+            && let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value
+        {
+            let escaped = doc_text(&s.value());
+            nv.value = parse_quote!(#escaped);
+        }
     }
 
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
@@ -97,6 +130,14 @@ mod tests {
         assert!(out.contains("Option :: is_none"), "{out}");
         assert!(!out.contains("is_empty"), "{out}");
         assert!(out.contains("pub username : String"), "{out}");
+    }
+
+    #[test]
+    fn brackets_from_the_spec_are_escaped_but_generated_links_are_not() {
+        assert_eq!(doc_text("[Preview] Get accounts"), "\\[Preview\\] Get accounts");
+        assert_eq!(doc_text("One entry in a [`Tokens`]."), "One entry in a [`Tokens`].");
+        assert_eq!(doc_text("already \\[x\\]"), "already \\[x\\]");
+        assert_eq!(doc_text("must match `^[\\p{L}]`"), "must match `^[\\p{L}]`");
     }
 
     #[test]

@@ -214,7 +214,7 @@ pub mod resources {
     impl<'c> Accounts<'c> {
         ///Get active accounts.
         ///
-        ///[Preview] Get active accounts in an organization along with active Ducklings per account. Requires 'Admin' role
+        ///\[Preview\] Get active accounts in an organization along with active Ducklings per account. Requires 'Admin' role
         ///
         ///`GET /v1/active_accounts` (`ducklings-getActiveAccounts`).
         ///
@@ -459,7 +459,7 @@ pub mod requests {
     use crate::types::*;
     ///Get active accounts.
     ///
-    ///[Preview] Get active accounts in an organization along with active Ducklings per account. Requires 'Admin' role
+    ///\[Preview\] Get active accounts in an organization along with active Ducklings per account. Requires 'Admin' role
     ///
     ///`GET /v1/active_accounts` (`ducklings-getActiveAccounts`).
     ///

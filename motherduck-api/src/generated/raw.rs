@@ -282,7 +282,7 @@ const _: () = {
 impl Client {
     /**Get active accounts
 
-[Preview] Get active accounts in an organization along with active Ducklings per account. Requires 'Admin' role
+\[Preview\] Get active accounts in an organization along with active Ducklings per account. Requires 'Admin' role
 
 Sends a `GET` request to `/v1/active_accounts`
 
