@@ -492,13 +492,13 @@ fn absolute(ty: &syn::Type) -> TokenStream {
 /// operationId -> method and path template, for tracing spans.
 fn operation_table(model: &Model) -> TokenStream {
     let arms = model.operations.iter().map(|op| {
-        let (raw, method, path) = (&op.raw_fn, &op.method, &op.path);
-        quote!(#raw => ::std::option::Option::Some((#method, #path)),)
+        let (raw, id, method, path) = (&op.raw_fn, &op.id, &op.method, &op.path);
+        quote!(#raw => ::std::option::Option::Some((#id, #method, #path)),)
     });
     quote! {
-        /// The HTTP method and path template of a low-level operation, by the name
-        /// progenitor gives it; `None` for a name the spec does not have.
-        pub(crate) fn operation_route(operation_id: &str) -> ::std::option::Option<(&'static str, &'static str)> {
+        /// The spec's operationId, HTTP method and path template of a low-level operation,
+        /// by the name progenitor gives it; `None` for a name the spec does not have.
+        pub(crate) fn operation_route(operation_id: &str) -> ::std::option::Option<(&'static str, &'static str, &'static str)> {
             match operation_id {
                 #(#arms)*
                 _ => ::std::option::Option::None,

@@ -9,6 +9,9 @@
 //!   which the URL parser resolves. Calls are redirected to the SDK's
 //!   `crate::path::encode`, which percent-encodes everything but unreserved characters;
 //!   the SDK refuses empty and dot segments before the call.
+//! - **Whole numbers.** A `number` field is an `f64`, which serde writes as `3600.0`;
+//!   servers that read it as an integer reject that. Every `f64` field is serialized
+//!   through `crate::number`, which writes a whole value as an integer.
 //! - **Doc text.** Descriptions are copied verbatim; a `[Preview]` in one is a broken
 //!   intra-doc link to rustdoc. Brackets from the spec are escaped.
 //! - **Empty collections.** typify skips an optional array or map when it is empty
@@ -82,6 +85,15 @@ impl VisitMut for Fixer {
     }
 
     fn visit_field_mut(&mut self, field: &mut Field) {
+        let ty = quote::ToTokens::to_token_stream(&field.ty).to_string().replace(' ', "");
+        let with = match ty.as_str() {
+            "f64" => Some("crate::number::whole"),
+            "::std::option::Option<f64>" => Some("crate::number::option_whole"),
+            _ => None,
+        };
+        if let Some(with) = with {
+            field.attrs.push(parse_quote!(#[serde(serialize_with = #with)]));
+        }
         if skips_when_empty(field) {
             let ty = &field.ty;
             let wrapped: Type = parse_quote!(::std::option::Option<#ty>);
@@ -138,6 +150,16 @@ mod tests {
         assert_eq!(doc_text("One entry in a [`Tokens`]."), "One entry in a [`Tokens`].");
         assert_eq!(doc_text("already \\[x\\]"), "already \\[x\\]");
         assert_eq!(doc_text("must match `^[\\p{L}]`"), "must match `^[\\p{L}]`");
+    }
+
+    #[test]
+    fn float_fields_are_serialized_as_whole_numbers_when_whole() {
+        let out = fixed(
+            "pub struct B { pub ttl: ::std::option::Option<f64>, pub flock_size: f64, pub n: u64 }",
+        );
+        assert!(out.contains(r#"serialize_with = "crate::number::option_whole""#), "{out}");
+        assert!(out.contains(r#"serialize_with = "crate::number::whole""#), "{out}");
+        assert_eq!(out.matches("serialize_with").count(), 2, "{out}");
     }
 
     #[test]

@@ -285,10 +285,11 @@ impl Runtime {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let (method, path) = api::operation_route(info.operation_id).unwrap_or(("?", "?"));
+        let (operation, method, path) =
+            api::operation_route(info.operation_id).unwrap_or((info.operation_id, "?", "?"));
         let span = tracing::debug_span!(
             "motherduck_api.request",
-            operation = info.operation_id,
+            operation,
             method,
             path,
             status = tracing::field::Empty,
@@ -344,29 +345,32 @@ fn jitter() -> f64 {
 
 type RawResult<T> = std::result::Result<ResponseValue<T>, progenitor_client::Error<()>>;
 
-/// Awaits a generated call whose success has a JSON body, and decodes it.
+/// Awaits a generated call whose success has a JSON body, and decodes it. `timeout`
+/// covers all of it: every attempt, and reading the body.
 pub(crate) async fn finish<T: DeserializeOwned>(
     client: &Client,
     call: impl Future<Output = RawResult<ByteStream>>,
     timeout: Option<Duration>,
 ) -> Result<T> {
-    let response = within(timeout, call).await?.map_err(|e| (client, e)).map_err(from_raw);
-    let response = match response {
-        Ok(r) => r,
-        Err(e) => return Err(e.await),
-    };
-    let status = response.status();
-    let announced = response
-        .headers()
-        .get(reqwest::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse().ok());
-    let limit = client.raw.inner().success_body_limit;
-    let bytes = body::read_stream_capped(response.into_inner(), announced, limit)
-        .await
-        .map_err(|e| body_error(status, e))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        Error::new(ErrorKind::Decode { status, reason: redact_quoted(&e.to_string()) })
+    within(timeout, async {
+        let response = match call.await {
+            Ok(r) => r,
+            Err(e) => return Err(from_raw((client, e)).await),
+        };
+        let status = response.status();
+        let announced = response
+            .headers()
+            .get(reqwest::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse().ok());
+        let limit = client.raw.inner().success_body_limit;
+        let bytes = body::read_stream_capped(response.into_inner(), announced, limit)
+            .await
+            .map_err(|e| body_error(status, e))?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            Error::new(ErrorKind::Decode { status, reason: redact_quoted(&e.to_string()) })
+        })
     })
+    .await
 }
 
 /// Awaits a generated call whose success has no body.
@@ -375,18 +379,21 @@ pub(crate) async fn finish_empty(
     call: impl Future<Output = RawResult<()>>,
     timeout: Option<Duration>,
 ) -> Result<()> {
-    match within(timeout, call).await? {
-        Ok(_) => Ok(()),
-        Err(e) => Err(from_raw((client, e)).await),
-    }
+    within(timeout, async {
+        match call.await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(from_raw((client, e)).await),
+        }
+    })
+    .await
 }
 
-async fn within<F: Future>(timeout: Option<Duration>, call: F) -> Result<F::Output> {
+async fn within<T>(timeout: Option<Duration>, call: impl Future<Output = Result<T>>) -> Result<T> {
     match timeout {
-        Some(t) => {
-            tokio::time::timeout(t, call).await.map_err(|_| Error::new(ErrorKind::Timeout(Some(t))))
-        }
-        None => Ok(call.await),
+        Some(t) => tokio::time::timeout(t, call)
+            .await
+            .unwrap_or_else(|_| Err(Error::new(ErrorKind::Timeout(Some(t))))),
+        None => call.await,
     }
 }
 

@@ -178,7 +178,7 @@ impl fmt::Display for Error {
         match &self.kind {
             ErrorKind::InvalidInput { field, rule } => write!(f, "invalid `{field}`: {rule}"),
             ErrorKind::Config(m) => write!(f, "invalid client configuration: {m}"),
-            ErrorKind::Connection(_) => f.write_str("failed to reach the MotherDuck API"),
+            ErrorKind::Connection(_) => f.write_str("the connection to the MotherDuck API failed"),
             ErrorKind::Timeout(Some(d)) => write!(f, "request timed out after {d:?}"),
             ErrorKind::Timeout(None) => f.write_str("request timed out"),
             ErrorKind::Api(e) => fmt::Display::fmt(e, f),
@@ -228,18 +228,24 @@ impl std::error::Error for Error {
 pub(crate) fn redact_quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut quoted = false;
+    let mut escaped = false;
     for c in text.chars() {
-        match (c, quoted) {
-            ('"', false) => {
-                quoted = true;
-                out.push_str("\"…");
+        if quoted {
+            // Inside a quoted value everything is dropped; `\"` does not end it.
+            match (c, escaped) {
+                (_, true) => escaped = false,
+                ('\\', false) => escaped = true,
+                ('"', false) => {
+                    quoted = false;
+                    out.push('"');
+                }
+                _ => {}
             }
-            ('"', true) => {
-                quoted = false;
-                out.push('"');
-            }
-            (_, true) => {}
-            (c, false) => out.push(c),
+        } else if c == '"' {
+            quoted = true;
+            out.push_str("\"…");
+        } else {
+            out.push(c);
         }
     }
     out

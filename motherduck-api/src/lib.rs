@@ -42,6 +42,7 @@ mod base_url;
 mod body;
 mod client;
 mod error;
+mod number;
 mod path;
 mod retry;
 mod secret;

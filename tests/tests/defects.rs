@@ -110,7 +110,7 @@ async fn a_duckling_config_read_can_be_written_back() {
     assert_eq!(
         sent,
         json!({"config": {"read_write": {"instance_size": "standard", "cooldown_seconds": 300},
-                          "read_scaling": {"instance_size": "pulse", "flock_size": 3.0}}})
+                          "read_scaling": {"instance_size": "pulse", "flock_size": 3}}})
     );
 }
 
@@ -185,8 +185,8 @@ async fn values_at_the_limits_are_sent() {
         .iter()
         .map(|r| serde_json::from_slice(&r.body).unwrap())
         .collect();
-    assert_eq!(bodies[0], json!({"name": "t", "ttl": 300.0, "token_type": "read_scaling"}));
-    assert_eq!(bodies[1]["ttl"], json!(31_536_000.0));
+    assert_eq!(bodies[0], json!({"name": "t", "ttl": 300, "token_type": "read_scaling"}));
+    assert_eq!(bodies[1]["ttl"], json!(31_536_000));
 }
 
 // Defect 5: an unknown enum value in a response is kept; it cannot be sent back.

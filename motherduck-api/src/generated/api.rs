@@ -1246,36 +1246,71 @@ impl crate::validate::Validate for TokenType {
         )
     }
 }
-/// The HTTP method and path template of a low-level operation, by the name
-/// progenitor gives it; `None` for a name the spec does not have.
+/// The spec's operationId, HTTP method and path template of a low-level operation,
+/// by the name progenitor gives it; `None` for a name the spec does not have.
 pub(crate) fn operation_route(
     operation_id: &str,
-) -> ::std::option::Option<(&'static str, &'static str)> {
+) -> ::std::option::Option<(&'static str, &'static str, &'static str)> {
     match operation_id {
         "ducklings_get_active_accounts" => {
-            ::std::option::Option::Some(("GET", "/v1/active_accounts"))
+            ::std::option::Option::Some((
+                "ducklings-getActiveAccounts",
+                "GET",
+                "/v1/active_accounts",
+            ))
         }
         "dashboards_create_embed_session" => {
-            ::std::option::Option::Some(("POST", "/v1/dives/{dive_id}/embed-session"))
+            ::std::option::Option::Some((
+                "dashboards-createEmbedSession",
+                "POST",
+                "/v1/dives/{dive_id}/embed-session",
+            ))
         }
         "users_create_service_account" => {
-            ::std::option::Option::Some(("POST", "/v1/users"))
+            ::std::option::Option::Some((
+                "users-createServiceAccount",
+                "POST",
+                "/v1/users",
+            ))
         }
-        "users_delete" => ::std::option::Option::Some(("DELETE", "/v1/users/{username}")),
+        "users_delete" => {
+            ::std::option::Option::Some((
+                "users-delete",
+                "DELETE",
+                "/v1/users/{username}",
+            ))
+        }
         "ducklings_get_duckling_config_for_user" => {
-            ::std::option::Option::Some(("GET", "/v1/users/{username}/instances"))
+            ::std::option::Option::Some((
+                "ducklings-getDucklingConfigForUser",
+                "GET",
+                "/v1/users/{username}/instances",
+            ))
         }
         "ducklings_set_duckling_config_for_user" => {
-            ::std::option::Option::Some(("PUT", "/v1/users/{username}/instances"))
+            ::std::option::Option::Some((
+                "ducklings-setDucklingConfigForUser",
+                "PUT",
+                "/v1/users/{username}/instances",
+            ))
         }
         "users_list_tokens" => {
-            ::std::option::Option::Some(("GET", "/v1/users/{username}/tokens"))
+            ::std::option::Option::Some((
+                "users-listTokens",
+                "GET",
+                "/v1/users/{username}/tokens",
+            ))
         }
         "users_create_token" => {
-            ::std::option::Option::Some(("POST", "/v1/users/{username}/tokens"))
+            ::std::option::Option::Some((
+                "users-createToken",
+                "POST",
+                "/v1/users/{username}/tokens",
+            ))
         }
         "users_delete_token" => {
             ::std::option::Option::Some((
+                "users-deleteToken",
                 "DELETE",
                 "/v1/users/{username}/tokens/{token_id}",
             ))

@@ -59,6 +59,7 @@ pub mod types {
         pub token_type: ::std::option::Option<crate::types::TokenType>,
         ///token expiration in seconds
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(serialize_with = "crate::number::option_whole")]
         pub ttl: ::std::option::Option<f64>,
     }
     ///The response of `POST /v1/users/{username}/tokens` (`users-createToken`): Create an access token for a user.
@@ -127,6 +128,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cooldown_seconds: ::std::option::Option<u64>,
         ///The flock size of the read scaling config.
+        #[serde(serialize_with = "crate::number::whole")]
         pub flock_size: f64,
         pub instance_size: crate::types::InstanceSize,
     }
