@@ -1,0 +1,55 @@
+//! Lists the organization's active accounts and the Ducklings running for each.
+//!
+//! ```text
+//! cargo run -p motherduck-api --example accounts
+//! ```
+//!
+//! The client is configured from the environment: the token from `MOTHERDUCK_ADMIN_TOKEN`
+//! (or `MOTHERDUCK_TOKEN`, `motherduck_token`), an Admin's read/write token; the base URL
+//! from `MOTHERDUCK_API_BASE_URL`, if set (a local Prism mock, for instance). Exits 1 with
+//! the error when the call fails, 2 on bad usage.
+
+use std::error::Error;
+use std::process::ExitCode;
+
+use motherduck_api::Client;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    if let Some(arg) = std::env::args().nth(1) {
+        eprintln!("unexpected argument `{arg}`\nusage: accounts");
+        return ExitCode::from(2);
+    }
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {}", chain(&*err));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn Error>> {
+    let client = Client::from_env()?;
+    let active = client.accounts().get_active().await?;
+
+    println!("{} active account(s)", active.accounts.len());
+    for account in &active.accounts {
+        println!("{}:", account.username);
+        for duckling in &account.ducklings {
+            println!("  {} {} {}", duckling.id, duckling.type_, duckling.status);
+        }
+    }
+    Ok(())
+}
+
+/// The error and its causes, `: `-separated.
+fn chain(err: &dyn Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
