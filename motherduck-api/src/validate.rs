@@ -124,10 +124,21 @@ pub(crate) fn pattern(
 /// `format`, for the formats this SDK knows; others are left to the server.
 pub(crate) fn format(field: &Field<'_>, value: &str, format: &str) -> Result<()> {
     let ok = match format {
-        "uuid" => uuid::Uuid::try_parse(value).is_ok(),
+        "uuid" => is_uuid(value),
         _ => true,
     };
     if ok { Ok(()) } else { Err(Error::invalid(field, format!("must be a valid {format}"))) }
+}
+
+/// The hyphenated form JSON Schema validators accept for `format: uuid` (8-4-4-4-12 hex
+/// digits, optionally after `urn:uuid:`); `Uuid::try_parse` also takes the simple and
+/// braced forms, which the server refuses.
+fn is_uuid(value: &str) -> bool {
+    let hex = value.strip_prefix("urn:uuid:").unwrap_or(value);
+    hex.len() == 36
+        && hex.char_indices().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() }
+        })
 }
 
 /// Integer `minimum`/`maximum`, exclusive forms already folded in by the generator.
@@ -295,6 +306,21 @@ mod tests {
             rule(number(&f, 0.0, Some(Bound { value: 0.0, exclusive: true }), None))
                 .contains("greater than 0")
         );
+    }
+
+    #[test]
+    fn uuids_must_be_hyphenated() {
+        assert!(is_uuid("0d9e2f4a-8b7c-4d61-a3e5-f19c2b6d7e80"));
+        assert!(is_uuid("0D9E2F4A-8B7C-4D61-A3E5-F19C2B6D7E80"));
+        assert!(is_uuid("urn:uuid:0d9e2f4a-8b7c-4d61-a3e5-f19c2b6d7e80"));
+        for bad in [
+            "0d9e2f4a8b7c4d61a3e5f19c2b6d7e80",
+            "{0d9e2f4a-8b7c-4d61-a3e5-f19c2b6d7e80}",
+            "0d9e2f4a-8b7c-4d61-a3e5-f19c2b6d7e8g",
+            "",
+        ] {
+            assert!(!is_uuid(bad), "{bad}");
+        }
     }
 
     #[test]
