@@ -51,6 +51,6 @@ mod tests {
         let text = |a, b| serde_json::to_string(&T { a, b }).unwrap();
         assert_eq!(text(3600.0, Some(2.0)), r#"{"a":3600,"b":2}"#);
         assert_eq!(text(2.5, None), r#"{"a":2.5,"b":null}"#);
-        assert_eq!(text(-0.0, Some(1e300)), r#"{"a":0,"b":1e300}"#);
+        assert_eq!(text(-0.0, Some(1e300)), r#"{"a":0,"b":1e+300}"#);
     }
 }
