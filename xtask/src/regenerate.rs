@@ -1,15 +1,20 @@
 //! `cargo xtask regenerate`: write the generated files that changed, all or none.
 //!
 //! Everything is generated in memory first, so a spec that does not generate writes
-//! nothing. Each changed file is then written to a temporary file beside it; only when
-//! all are written are they renamed into place, and if a rename fails the files already
-//! replaced are put back, so the tree is never half-regenerated.
+//! nothing; the changed files are then replaced as a set (see `write`). When the
+//! normalized spec changes, the API change report from the one on disk to the new one is
+//! printed before the files written: both sides are normalized, so they compare like for
+//! like. Nothing extra is printed when the API is unchanged.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
+use crate::diff;
+use crate::write::{Write, write_all};
+
+/// The generated file that holds the normalized spec.
+const NORMALIZED: &str = "openapi/motherduck.normalized.json";
 
 pub(crate) fn run(root: &Path) -> anyhow::Result<ExitCode> {
     let (drift, _) = codegen::drift::check(root)?;
@@ -17,9 +22,16 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<ExitCode> {
         println!("all generated files are current");
         return Ok(ExitCode::SUCCESS);
     }
-    let writes: Vec<(PathBuf, &str, Option<&str>)> = drift
+    if let Some(normalized) = drift.iter().find(|d| d.path == NORMALIZED) {
+        print!("{}", changes(root, normalized.actual.as_deref(), &normalized.expected)?);
+    }
+    let writes: Vec<Write> = drift
         .iter()
-        .map(|d| (root.join(d.path), d.expected.as_str(), d.actual.as_deref()))
+        .map(|d| Write {
+            path: root.join(d.path),
+            contents: d.expected.clone().into_bytes(),
+            previous: fs::read(root.join(d.path)).ok(),
+        })
         .collect();
     write_all(&writes)?;
     for d in &drift {
@@ -28,67 +40,21 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Replaces each file with its new contents, atomically as a set.
-fn write_all(writes: &[(PathBuf, &str, Option<&str>)]) -> anyhow::Result<()> {
-    let mut temps = Vec::new();
-    for (path, contents, _) in writes {
-        let temp = temp_path(path);
-        let written = path
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| fs::write(&temp, contents))
-            .with_context(|| format!("failed to write {}", temp.display()));
-        if let Err(e) = written {
-            temps.iter().for_each(|t: &PathBuf| drop(fs::remove_file(t)));
-            let _ = fs::remove_file(&temp);
-            return Err(e);
+/// The change report between the normalized spec on disk and the new one, or nothing
+/// when there is no old one to compare with or the API is the same.
+fn changes(root: &Path, old: Option<&str>, new: &str) -> anyhow::Result<String> {
+    let Some(old) = old else { return Ok(String::new()) };
+    let old = match diff::parse(old.as_bytes(), NORMALIZED) {
+        Ok(old) => old,
+        Err(e) => {
+            eprintln!("note: no change report: {e:#}");
+            return Ok(String::new());
         }
-        temps.push(temp);
+    };
+    let new = diff::parse(new.as_bytes(), "the new normalized spec")?;
+    let report = codegen::diff::compare(&old, &new);
+    if report.is_empty() {
+        return Ok(String::new());
     }
-    for (i, ((path, _, _), temp)) in writes.iter().zip(&temps).enumerate() {
-        if let Err(e) = fs::rename(temp, path) {
-            restore(&writes[..i]);
-            temps[i..].iter().for_each(|t| drop(fs::remove_file(t)));
-            return Err(e).with_context(|| format!("failed to replace {}", path.display()));
-        }
-    }
-    Ok(())
-}
-
-/// Puts back the previous contents of files already replaced.
-fn restore(done: &[(PathBuf, &str, Option<&str>)]) {
-    for (path, _, old) in done {
-        match old {
-            Some(old) => drop(fs::write(path, old)),
-            None => drop(fs::remove_file(path)),
-        }
-    }
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.regenerate-tmp"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_failed_write_leaves_every_file_as_it_was() {
-        let dir = std::env::temp_dir().join(format!("xtask-regenerate-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        let a = dir.join("a.rs");
-        fs::write(&a, "old").unwrap();
-        // A directory where a file should go makes the second rename fail.
-        let b = dir.join("b.rs");
-        fs::create_dir_all(b.join("in-the-way")).unwrap();
-        let err =
-            write_all(&[(a.clone(), "new", Some("old")), (b.clone(), "new", None)]).unwrap_err();
-        assert!(format!("{err:#}").contains("b.rs"), "{err:#}");
-        assert_eq!(fs::read_to_string(&a).unwrap(), "old");
-        assert!(!temp_path(&a).exists() && !temp_path(&b).exists());
-        fs::remove_dir_all(&dir).unwrap();
-    }
+    diff::render(root, &report)
 }
