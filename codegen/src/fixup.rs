@@ -139,7 +139,7 @@ mod tests {
             ),
             "{out}"
         );
-        assert!(out.contains("Option :: is_none"), "{out}");
+        assert!(out.contains("Option::is_none"), "{out}");
         assert!(!out.contains("is_empty"), "{out}");
         assert!(out.contains("pub username : String"), "{out}");
     }
