@@ -43,11 +43,60 @@ pub(crate) fn generate(view: &Value, enums: &[String]) -> Result<syn::File> {
         ..Default::default()
     };
     settings.with_conversion(secret, "crate::Secret", std::iter::empty());
-    let tokens = contain(|| Generator::new(&settings).generate_tokens(&spec))?.map_err(|e| {
-        Error::Generator { context: "the normalized spec".into(), message: e.to_string() }
-    })?;
+    let tokens = match tokens(&settings, &spec) {
+        Ok(tokens) => tokens,
+        Err(Error::Generator { message, .. }) => {
+            let context = culprit(view, &settings).unwrap_or_else(|| "the normalized spec".into());
+            return Err(Error::Generator { context, message });
+        }
+        Err(e) => return Err(e),
+    };
     syn::parse2(tokens)
         .map_err(|e| Error::Generator { context: "its output".into(), message: e.to_string() })
+}
+
+/// progenitor's output for `spec`, its errors and panics as [`Error::Generator`].
+fn tokens(
+    settings: &GenerationSettings,
+    spec: &openapiv3::OpenAPI,
+) -> Result<proc_macro2::TokenStream> {
+    contain(|| Generator::new(settings).generate_tokens(spec))?.map_err(|e| Error::Generator {
+        context: "the normalized spec".into(),
+        message: first_line(&e.to_string()),
+    })
+}
+
+/// The first line of a generator message: progenitor appends a multi-line `Debug` dump of
+/// the schema, which the pointer in the context already locates.
+fn first_line(message: &str) -> String {
+    match message.split_once('\n') {
+        Some((first, _)) => format!("{} …", first.trim_end()),
+        None => message.to_string(),
+    }
+}
+
+/// The first operation progenitor fails on when given alone (with all the components),
+/// named by operationId and pointer; `None` when each succeeds alone, so the fault lies
+/// in how they combine or in a schema. Only run after a failure, so its cost (one more
+/// generation per operation) is paid only then.
+fn culprit(view: &Value, settings: &GenerationSettings) -> Option<String> {
+    let paths = view.get("paths")?.as_object()?;
+    for (path, item) in paths {
+        for (method, op) in crate::spec::operations(item) {
+            let mut alone = view.clone();
+            let mut single = item.clone();
+            let single_map = single.as_object_mut()?;
+            single_map.retain(|k, _| k == method || !crate::spec::METHODS.contains(&k.as_str()));
+            alone["paths"] = serde_json::json!({ path: single });
+            let Ok(spec) = serde_json::from_value::<openapiv3::OpenAPI>(alone) else { continue };
+            if tokens(settings, &spec).is_err() {
+                let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
+                let pointer = format!("/paths/{}/{method}", crate::error::pointer_token(path));
+                return Some(format!("operation {id:?} ({pointer})"));
+            }
+        }
+    }
+    None
 }
 
 /// Runs `f`, turning a panic into an error and keeping the panic message off stderr.
@@ -66,7 +115,7 @@ pub(crate) fn contain<T>(f: impl FnOnce() -> T) -> Result<T> {
             .unwrap_or_else(|| "unknown panic".into());
         Error::Generator {
             context: "the normalized spec".into(),
-            message: format!("generator panicked: {message}"),
+            message: format!("generator panicked: {}", first_line(&message)),
         }
     })
 }

@@ -10,11 +10,10 @@
 //! inside progenitor and typify are caught by codegen (`raw::contain`) and come back as
 //! an error saying "generator panicked", which is counted and allowed.
 //!
-//! Two defects this test found are pinned below as they behave today, each with a
-//! FIXME: a property schema that is not an object panics in `normalize/docs.rs`
-//! ([`KNOWN_PANIC`], the one panic the property test tolerates), and an invalid schema
-//! under deep nesting is refused only after time that doubles with each level, so the
-//! property test nests at most [`MAX_RANDOM_DEPTH`] levels.
+//! Two defects this test found are fixed and pinned below: a property schema that was not
+//! an object panicked in `normalize/docs.rs`, and an invalid schema under deep nesting was
+//! refused only after time that doubled with each level, with the error at `/`. Both are
+//! now refused by `spec::check` with the schema's pointer.
 //!
 //! The other tests pin what must not change the output (the spec's formatting) and the
 //! wording of the errors a maintainer meets first.
@@ -23,7 +22,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
-use std::sync::{Once, mpsc};
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -42,16 +41,8 @@ const SEED: u64 = 0x6d6f_7468_6572_6475;
 /// How long one generation may take before the run counts as hung.
 const RUN_LIMIT: Duration = Duration::from_secs(60);
 
-/// The panic of `normalize/docs.rs` on a property schema that is not an object.
-// FIXME: codegen should refuse such a spec with an error naming the property's pointer
-// (`spec::check` could require an object at every schema position); until it does, this
-// panic escapes `codegen::generate`. Pinned by `a_property_schema_that_is_not_an_object_panics`.
-const KNOWN_PANIC: &str = "property schema is an object";
-
-/// How deep the property test nests a schema. Deeper nesting over an invalid schema is
-/// refused only after exponential time (see `invalid_schemas_under_deep_nesting_...`);
-/// valid deep nesting is tested on its own.
-const MAX_RANDOM_DEPTH: usize = 10;
+/// How deep the property test nests a schema; deeper nesting is tested on its own.
+const MAX_RANDOM_DEPTH: usize = 24;
 
 /// The stack of the thread each generation runs on: that of a main thread, where
 /// `cargo xtask` calls the generator.
@@ -352,7 +343,6 @@ enum Outcome {
 
 /// Runs `codegen::generate` on its own thread, with a time limit.
 fn run(bytes: Vec<u8>) -> Option<Outcome> {
-    quiet_known_panic();
     let (send, receive) = mpsc::channel();
     thread::Builder::new()
         .stack_size(STACK)
@@ -375,23 +365,6 @@ fn run(bytes: Vec<u8>) -> Option<Outcome> {
     receive.recv_timeout(RUN_LIMIT).ok()
 }
 
-/// Keeps [`KNOWN_PANIC`] from printing a message (and a backtrace) each time it happens;
-/// every other panic still prints.
-fn quiet_known_panic() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            let message = info.payload().downcast_ref::<&str>().copied();
-            let message =
-                message.or_else(|| info.payload().downcast_ref::<String>().map(|s| s.as_str()));
-            if message != Some(KNOWN_PANIC) {
-                previous(info);
-            }
-        }));
-    });
-}
-
 /// The kind of a contained generator panic: the first two parts of its message
 /// (`not yet implemented: invalid type: été` counts as `... invalid type`).
 fn panic_kind(error: &str) -> String {
@@ -408,7 +381,6 @@ fn generate_returns_an_error_and_never_panics_on_thousands_of_mutated_specs() {
     let mut generated = 0;
     let mut contained: BTreeMap<String, usize> = BTreeMap::new();
     let mut refused = 0;
-    let mut known = 0;
     let mut failures = Vec::new();
     let mut tried = 0;
     while tried < MUTATIONS && started.elapsed() < BUDGET {
@@ -421,7 +393,6 @@ fn generate_returns_an_error_and_never_panics_on_thousands_of_mutated_specs() {
                 *contained.entry(panic_kind(&e)).or_default() += 1;
             }
             Some(Outcome::Refused(_)) => refused += 1,
-            Some(Outcome::Panicked(message)) if message == KNOWN_PANIC => known += 1,
             Some(Outcome::Panicked(message)) => {
                 failures.push(format!("mutation {n} panicked: {message}\n  {}", steps.join("\n  ")))
             }
@@ -434,7 +405,7 @@ fn generate_returns_an_error_and_never_panics_on_thousands_of_mutated_specs() {
     let elapsed = started.elapsed();
     println!(
         "{tried} of {MUTATIONS} mutated specs in {elapsed:.1?}: {generated} generated, {refused} refused, \
-         {} generator panics contained, {known} known panics ({KNOWN_PANIC:?})",
+         {} generator panics contained",
         contained.values().sum::<usize>()
     );
     for (message, count) in &contained {
@@ -444,8 +415,7 @@ fn generate_returns_an_error_and_never_panics_on_thousands_of_mutated_specs() {
 }
 
 #[test]
-fn a_property_schema_that_is_not_an_object_panics() {
-    // FIXME: this should be an error naming the pointer, not a panic (see KNOWN_PANIC).
+fn a_property_schema_that_is_not_an_object_is_refused_at_its_pointer() {
     let places = [
         "/components/schemas/error.BAD_REQUEST/properties/code",
         "/paths/~1v1~1users/post/requestBody/content/application~1json/schema/properties/username",
@@ -455,9 +425,10 @@ fn a_property_schema_that_is_not_an_object_panics() {
             let mut doc = vendored();
             *doc.pointer_mut(at).unwrap() = value.clone();
             let outcome = run(serde_json::to_vec(&doc).unwrap()).expect("it finishes");
+            let Outcome::Refused(e) = outcome else { panic!("{at} = {value}: {outcome:?}") };
             assert!(
-                matches!(&outcome, Outcome::Panicked(m) if m == KNOWN_PANIC),
-                "{at} = {value}: {outcome:?}"
+                e.starts_with(&format!("invalid spec at {at}: a schema must be a JSON object")),
+                "{e}"
             );
         }
     }
@@ -476,18 +447,78 @@ fn deeply_nested_schemas_generate_without_exhausting_the_stack() {
 }
 
 #[test]
-fn invalid_schemas_under_deep_nesting_are_refused_without_a_pointer() {
-    // FIXME: openapiv3's untagged enums backtrack at every level when a nested schema is
-    // not an object, so refusing takes time that doubles per level (about a minute at 20
-    // levels in a debug build), and `raw::generate` reports the failure at `/` instead of
-    // the schema's pointer. Checking schema positions in `spec::check` would fix both.
+fn invalid_schemas_under_deep_nesting_are_refused_at_their_pointer() {
+    // openapiv3 reads schemas through untagged enums that backtrack at every level, so
+    // before `spec::check` looked at schema shapes this took time doubling per level
+    // (about a minute at 20 levels) and named only `/`. 60 levels now take no time.
     let at = "/components/schemas/error.BAD_REQUEST/properties/issues/items";
-    for kind in ["allOf", "items"] {
+    for (kind, step) in [("allOf", "/allOf/0"), ("items", "/items")] {
         let mut doc = vendored();
-        *doc.pointer_mut(at).unwrap() = nested(json!("not a schema"), kind, 8);
+        *doc.pointer_mut(at).unwrap() = nested(json!("not a schema"), kind, 60);
+        let started = Instant::now();
         let outcome = run(serde_json::to_vec(&doc).unwrap()).expect("it finishes");
         let Outcome::Refused(e) = outcome else { panic!("{kind}: {outcome:?}") };
-        assert!(e.starts_with("invalid spec at /: not an OpenAPI 3.0 document: "), "{e}");
+        let pointer = format!("{at}{}", step.repeat(60));
+        assert!(e.starts_with(&format!("invalid spec at {pointer}: a schema must be")), "{e}");
+        println!("{kind}: refused in {:?}", started.elapsed());
+    }
+}
+
+#[test]
+fn a_path_parameter_missing_from_the_template_names_the_operation() {
+    let mut doc = vendored();
+    let op = "/paths/~1v1~1users~1{username}~1tokens/get";
+    let parameters = doc.pointer_mut(&format!("{op}/parameters")).unwrap();
+    parameters.as_array_mut().unwrap().push(json!({
+        "name": "extra", "in": "path", "required": true, "schema": {"type": "string"}
+    }));
+    let e = error_of(&doc);
+    assert!(e.starts_with(&format!("invalid spec at {op}: path parameter \"extra\"")), "{e}");
+
+    let mut doc = vendored();
+    doc.pointer_mut(&format!("{op}/parameters")).unwrap().as_array_mut().unwrap().clear();
+    let e = error_of(&doc);
+    assert!(e.contains("declares no path parameter \"username\""), "{e}");
+}
+
+#[test]
+fn what_progenitor_cannot_handle_names_the_operation() {
+    let op = "/paths/~1v1~1users~1{username}~1tokens/get";
+    for (parameter, said) in [
+        (
+            json!({"name": "q", "in": "query", "schema": {"not": {"type": "string"}}}),
+            "generator panicked: not yet implemented: unhandled not schema",
+        ),
+        (
+            json!({"name": "q", "in": "cookie", "schema": {"type": "string"}}),
+            "cookie parameters are not supported",
+        ),
+    ] {
+        let mut doc = vendored();
+        let parameters = doc.pointer_mut(&format!("{op}/parameters")).unwrap();
+        parameters.as_array_mut().unwrap().push(parameter);
+        let e = error_of(&doc);
+        let context = format!("progenitor failed on operation \"users-listTokens\" ({op}): ");
+        assert!(e.starts_with(&context) && e.contains(said), "{e}");
+        assert!(!e.contains('\n'), "the schema dump is left out: {e}");
+    }
+}
+
+#[test]
+fn a_keyword_of_the_wrong_type_names_its_pointer() {
+    let at = "/components/schemas/error.BAD_REQUEST/properties/code";
+    for (key, value, rule) in [
+        ("type", json!(["string", "null"]), "a string"),
+        ("type", json!("text"), "not an OpenAPI 3.0 type"),
+        ("required", json!("code"), "an array of property names"),
+        ("maxLength", json!(-1), "a non-negative integer"),
+        ("nullable", json!("yes"), "a boolean"),
+        ("properties", json!([]), "an object of schemas"),
+    ] {
+        let mut doc = vendored();
+        doc.pointer_mut(at).unwrap()[key] = value;
+        let e = error_of(&doc);
+        assert!(e.starts_with(&format!("invalid spec at {at}/{key}: ")) && e.contains(rule), "{e}");
     }
 }
 

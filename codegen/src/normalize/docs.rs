@@ -35,11 +35,12 @@ pub(crate) fn run(doc: &mut Value) {
                 let doc = format!("The `{prop}` part of a [`{type_name}`].");
                 item_docs.push((target.trim_start_matches(REF_PREFIX).to_string(), doc));
             }
+            // `spec::check` has made sure every property schema is an object.
             if sub.get("description").is_none() {
                 let text = property_doc(type_name, prop, sub);
-                sub.as_object_mut()
-                    .expect("property schema is an object")
-                    .insert("description".into(), json!(text));
+                if let Some(sub) = sub.as_object_mut() {
+                    sub.insert("description".into(), json!(text));
+                }
             }
         }
     }
