@@ -153,14 +153,30 @@ fn a_spec_with_a_dangling_ref_writes_nothing() {
 }
 
 #[test]
-fn a_spec_progenitor_cannot_generate_writes_nothing() {
-    let tree = Tree::copy("refuse-generator");
+fn a_path_parameter_missing_from_its_template_writes_nothing() {
+    let tree = Tree::copy("refuse-template");
     let mut spec = vendored();
     // The path template names `{username}`, the parameter is now called `user`.
     spec["paths"]["/v1/users/{username}"]["delete"]["parameters"][0]["name"] = json!("user");
     let source = tree.file("unmapped.json", &pretty(&spec));
     assert_refused(&tree, &source, "nothing was written");
-    assert_refused(&tree, &source, "generator panicked: missing path name mapping username");
+    assert_refused(&tree, &source, "path parameter \"user\" is not in the path");
+}
+
+#[test]
+fn a_spec_progenitor_cannot_generate_writes_nothing() {
+    let tree = Tree::copy("refuse-generator");
+    let mut spec = vendored();
+    // A `not` schema: valid OpenAPI 3.0 that typify does not implement.
+    let query = json!({"name": "q", "in": "query", "schema": {"not": {"type": "string"}}});
+    spec["paths"]["/v1/users/{username}"]["delete"]["parameters"]
+        .as_array_mut()
+        .unwrap()
+        .push(query);
+    let source = tree.file("not.json", &pretty(&spec));
+    assert_refused(&tree, &source, "nothing was written");
+    assert_refused(&tree, &source, "progenitor failed on operation \"users-delete\"");
+    assert_refused(&tree, &source, "generator panicked: not yet implemented: unhandled not schema");
 }
 
 #[test]
