@@ -17,6 +17,7 @@
 //!
 //! Exit codes: 0 success, 1 drift or failure, 2 bad usage.
 
+mod bench;
 mod check;
 mod diff;
 mod regenerate;
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
         "update-spec" if rest.is_empty() || (rest.len() == 2 && rest[0] == "--from") => {
             update_spec::run(&root, rest)
         }
+        "bench" => bench::run(&root, rest),
         "test" if rest.is_empty() => test::run().map(|()| ExitCode::SUCCESS),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
