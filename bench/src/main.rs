@@ -8,7 +8,7 @@
 //! - [`generators`]: OpenAPI Generator's Rust client on the same spec.
 //! - [`runtime`] and [`server`]: an SDK call against plain reqwest on loopback;
 //!   [`breakdown`]: what each of the SDK's habits adds to a call.
-//! - [`compile`]: cold builds, crate counts, the incremental rebuild.
+//! - [`mod@compile`]: cold builds, crate counts, the incremental rebuild.
 //! - [`report`], [`machine`], [`measure`]: the output and the timing helpers.
 //!
 //! Usage: `motherduck-bench [PART...] [--quick] [--sizes 1,10,100]`, where a part is
@@ -122,6 +122,7 @@ fn run(root: &Path, options: &Options) -> anyhow::Result<()> {
         results.runtime = Some(runtime::measure(options.runtime)?);
         let plan = options.runtime;
         results.breakdown = Some(breakdown::measure(runtime::BODY, plan.calls, plan.rounds)?);
+        results.instructions = Some(runtime::instructions()?);
     }
     if wants("compile") {
         results.compile = Some(compile(root, results.generators.as_ref(), options.touches)?);

@@ -24,6 +24,7 @@ pub(crate) struct Results {
     pub(crate) generators: Option<Generators>,
     pub(crate) runtime: Option<Vec<Mode>>,
     pub(crate) breakdown: Option<Vec<Row>>,
+    pub(crate) instructions: Option<Result<crate::runtime::Instructions, String>>,
     pub(crate) compile: Option<Compile>,
 }
 
@@ -53,6 +54,9 @@ pub(crate) fn render(r: &Results) -> String {
     }
     if let Some(rows) = &r.breakdown {
         out += &breakdown(rows);
+    }
+    if let Some(counted) = &r.instructions {
+        out += &instructions(counted);
     }
     if let Some(c) = &r.compile {
         out += &compile(c);
@@ -228,6 +232,19 @@ fn breakdown(rows: &[Row]) -> String {
         );
     }
     out + "\n"
+}
+
+fn instructions(counted: &Result<crate::runtime::Instructions, String>) -> String {
+    match counted {
+        Ok(i) => format!(
+            "Instructions per sequential call, client and server together, user space \
+             (callgrind; the same on every run): SDK {}, plain reqwest {}, ratio {:.3}×.\n\n",
+            i.sdk,
+            i.plain,
+            i.sdk as f64 / i.plain as f64
+        ),
+        Err(why) => format!("Instructions per call: not measured: {why}.\n\n"),
+    }
 }
 
 fn compile(c: &Compile) -> String {

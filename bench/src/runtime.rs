@@ -146,9 +146,53 @@ pub(crate) fn calls(sdk: bool, calls: usize) -> anyhow::Result<Duration> {
             motherduck_api::Client::builder().token(TOKEN).base_url(server.base_url()).build()?,
         )
     } else {
-        Caller::Plain { http: reqwest::Client::new(), base: server.base_url() }
+        let http = reqwest::Client::builder()
+            .connect_timeout(motherduck_api::DEFAULT_CONNECT_TIMEOUT)
+            .build()?;
+        Caller::Plain { http, base: server.base_url() }
     };
     runtime.block_on(batch(&caller, calls, 1)).map(|d| d / calls as u32)
+}
+
+/// Instructions per call, SDK and plain, counted by valgrind's callgrind in this binary's
+/// `calls` mode (both threads, client and server, user space only). Unlike wall time this
+/// does not move with the machine's load: the ratio is the same on every run. Startup is
+/// taken out by counting two runs of different lengths and dividing the difference.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Instructions {
+    pub(crate) sdk: u64,
+    pub(crate) plain: u64,
+}
+
+/// Counts [`Instructions`], or says why it could not (valgrind is not installed).
+pub(crate) fn instructions() -> anyhow::Result<Result<Instructions, String>> {
+    const SHORT: u64 = 1_000;
+    const LONG: u64 = 3_000;
+    let probe = std::process::Command::new("valgrind").arg("--version").output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        return Ok(Err("valgrind is not installed (apt-get install valgrind)".into()));
+    }
+    let me = std::env::current_exe().context("no path to this binary")?;
+    let count = |mode: &str, calls: u64| -> anyhow::Result<u64> {
+        eprintln!("runtime: instructions, {mode}, {calls} calls (callgrind)");
+        let output = measure::run(
+            std::process::Command::new("valgrind")
+                .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+                .arg(&me)
+                .args(["calls", mode, &calls.to_string()]),
+        )?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        stderr
+            .lines()
+            .find_map(|l| l.split_once("Collected : ").map(|(_, n)| n.trim().replace(',', "")))
+            .and_then(|n| n.parse().ok())
+            .context("callgrind printed no instruction count")
+    };
+    let per_call = |mode: &str| -> anyhow::Result<u64> {
+        let (short, long) = (count(mode, SHORT)?, count(mode, LONG)?);
+        Ok(long.saturating_sub(short) / (LONG - SHORT))
+    };
+    Ok(Ok(Instructions { sdk: per_call("sdk")?, plain: per_call("plain")? }))
 }
 
 /// Makes `calls` calls, `concurrency` at a time, and returns the wall time.

@@ -53,6 +53,9 @@ pub(crate) struct Runtime {
     authorization: HeaderValue,
     user_agent: HeaderValue,
     timeout: Duration,
+    /// Whether `timeout` must be set on each request: only for a caller's HTTP client.
+    /// The SDK's own client carries it, which spares each request a map of extensions.
+    per_request_timeout: bool,
     retry: RetryPolicy,
     error_body_limit: usize,
     success_body_limit: usize,
@@ -233,17 +236,21 @@ impl ClientBuilder {
         };
         let user_agent = HeaderValue::from_str(&user_agent)
             .map_err(|_| Error::config("the user-agent suffix is not valid header text"))?;
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let per_request_timeout = self.http.is_some();
         let http = match self.http {
             Some(c) => c,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .timeout(timeout)
                 .build()
                 .map_err(|_| Error::config("failed to set up the HTTP client"))?,
         };
         let runtime = Runtime {
             authorization,
             user_agent,
-            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            timeout,
+            per_request_timeout,
             retry: self.retry.unwrap_or_default(),
             error_body_limit: self.error_body_limit.unwrap_or(body::DEFAULT_ERROR_BODY_LIMIT),
             success_body_limit: self.success_body_limit.unwrap_or(body::DEFAULT_SUCCESS_BODY_LIMIT),
@@ -264,7 +271,9 @@ impl ClientHooks<Runtime> for raw::Client {
         // Success bodies reach the SDK as bytes (see the generator's `view`), for which
         // progenitor sets no `Accept`; every answer of this API is JSON.
         request.headers_mut().insert(ACCEPT, HeaderValue::from_static("application/json"));
-        *request.timeout_mut() = Some(rt.timeout);
+        if rt.per_request_timeout {
+            *request.timeout_mut() = Some(rt.timeout);
+        }
         Ok(())
     }
 
@@ -273,7 +282,10 @@ impl ClientHooks<Runtime> for raw::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        self.inner().execute(self.client(), request, info).await
+        // Boxed: the retry loop's state (the request kept for a retry, a backoff timer,
+        // the span) would otherwise be inlined into every generated call's future, which
+        // is moved several times on its way to the executor.
+        Box::pin(self.inner().execute(self.client(), request, info)).await
     }
 }
 
@@ -296,6 +308,10 @@ impl Runtime {
             attempt = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        if span.is_disabled() {
+            // No subscriber wants it: skip entering and leaving it at every poll.
+            return self.attempts(http, request, &span).await;
+        }
         self.attempts(http, request, &span).instrument(span.clone()).await
     }
 
@@ -347,47 +363,56 @@ type RawResult<T> = std::result::Result<ResponseValue<T>, progenitor_client::Err
 
 /// Awaits a generated call whose success has a JSON body, and decodes it. `timeout`
 /// covers all of it: every attempt, and reading the body.
-pub(crate) async fn finish<T: DeserializeOwned>(
-    client: &Client,
-    call: impl Future<Output = RawResult<ByteStream>>,
+///
+/// The work is boxed, once, so that the future of each SDK method holds a pointer to it
+/// rather than inline copies of its state at every level of nesting (which the executor
+/// would copy at each move: a few kilobytes per call).
+pub(crate) fn finish<'a, T: DeserializeOwned + 'a>(
+    client: &'a Client,
+    call: impl Future<Output = RawResult<ByteStream>> + Send + 'a,
     timeout: Option<Duration>,
-) -> Result<T> {
-    within(timeout, async {
-        let response = match call.await {
-            Ok(r) => r,
-            Err(e) => return Err(from_raw((client, e)).await),
-        };
-        let status = response.status();
-        let announced = response
-            .headers()
-            .get(reqwest::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok()?.parse().ok());
-        let limit = client.raw.inner().success_body_limit;
-        let bytes = body::read_stream_capped(response.into_inner(), announced, limit)
-            .await
-            .map_err(|e| body_error(status, e))?;
-        serde_json::from_slice(&bytes).map_err(|e| {
-            Error::new(ErrorKind::Decode { status, reason: redact_quoted(&e.to_string()) })
-        })
-    })
-    .await
+) -> impl Future<Output = Result<T>> + Send + 'a {
+    within(
+        timeout,
+        Box::pin(async move {
+            let response = match call.await {
+                Ok(r) => r,
+                Err(e) => return Err(from_raw((client, e)).await),
+            };
+            let status = response.status();
+            let announced = response
+                .headers()
+                .get(reqwest::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok()?.parse().ok());
+            let limit = client.raw.inner().success_body_limit;
+            let bytes = body::read_stream_capped(response.into_inner(), announced, limit)
+                .await
+                .map_err(|e| body_error(status, e))?;
+            serde_json::from_slice(&bytes).map_err(|e| {
+                Error::new(ErrorKind::Decode { status, reason: redact_quoted(&e.to_string()) })
+            })
+        }),
+    )
 }
 
 /// Awaits a generated call whose success has no body.
-pub(crate) async fn finish_empty(
-    client: &Client,
-    call: impl Future<Output = RawResult<()>>,
+pub(crate) fn finish_empty<'a>(
+    client: &'a Client,
+    call: impl Future<Output = RawResult<()>> + Send + 'a,
     timeout: Option<Duration>,
-) -> Result<()> {
-    within(timeout, async {
-        match call.await {
-            Ok(_) => Ok(()),
-            Err(e) => Err(from_raw((client, e)).await),
-        }
-    })
-    .await
+) -> impl Future<Output = Result<()>> + Send + 'a {
+    within(
+        timeout,
+        Box::pin(async move {
+            match call.await {
+                Ok(_) => Ok(()),
+                Err(e) => Err(from_raw((client, e)).await),
+            }
+        }),
+    )
 }
 
+/// `call`, limited to `timeout` when there is one.
 async fn within<T>(timeout: Option<Duration>, call: impl Future<Output = Result<T>>) -> Result<T> {
     match timeout {
         Some(t) => tokio::time::timeout(t, call)

@@ -369,6 +369,25 @@ async fn a_hung_server_gives_a_timeout_error() {
 }
 
 #[tokio::test]
+async fn the_attempt_timeout_also_holds_for_a_callers_http_client() {
+    // The SDK's own reqwest client carries the timeout; a caller's client has none, so
+    // the runtime sets it on each request instead.
+    let server = MockServer::start().await;
+    always(&server, hung(tokens_json())).await;
+    let client = builder(&server.uri())
+        .http_client(reqwest::Client::new())
+        .timeout(Duration::from_millis(200))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+
+    // Without the timeout the answer would arrive, after 5 s, and the call succeed.
+    let error = client.tokens().list("alice").await.unwrap_err();
+
+    assert!(matches!(error.kind(), ErrorKind::Timeout(_)), "{error:?}");
+}
+
+#[tokio::test]
 async fn a_get_that_timed_out_is_retried() {
     let server = MockServer::start().await;
     always(&server, hung(tokens_json())).await;
