@@ -302,7 +302,8 @@ fn render_builder(doc: &Value, op: &Operation, patterns: &mut Patterns) -> Resul
     }
     let raw_fn = Ident::new(&op.raw_fn, Span::call_site());
     let (response, finish) = match &op.response {
-        Some(ty) => (quote!(#ty), quote!(crate::client::finish::<#ty>)),
+        // The type to decode is inferred from `send`'s return type.
+        Some(ty) => (quote!(#ty), quote!(crate::client::finish)),
         None => (quote!(()), quote!(crate::client::finish_empty)),
     };
     let mut docs = operation_docs(op);
@@ -329,8 +330,8 @@ fn render_builder(doc: &Value, op: &Operation, patterns: &mut Patterns) -> Resul
         impl<'c> #builder<'c> {
             #setters
 
-            /// Limits this call, retries included, to `timeout`, instead of the client's
-            /// default total timeout.
+            /// Limits this call to `timeout`: every attempt, the waits between them and
+            /// reading the answer. Without it, only the client's per-attempt timeout applies.
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.timeout = ::std::option::Option::Some(timeout);
                 self
@@ -349,7 +350,7 @@ fn render_builder(doc: &Value, op: &Operation, patterns: &mut Patterns) -> Resul
 
         impl<'c> ::std::future::IntoFuture for #builder<'c> {
             type Output = crate::Result<#response>;
-            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'c>>;
+            type IntoFuture = crate::CallFuture<'c, #response>;
 
             fn into_future(self) -> Self::IntoFuture {
                 ::std::boxed::Box::pin(self.send())

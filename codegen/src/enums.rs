@@ -109,23 +109,20 @@ pub(crate) fn render(e: &OpenEnum) -> TokenStream {
             }
         }
 
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => #name::#variants, )*
+                    other => #name::#other(other.to_string()),
+                }
+            }
+        }
+
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
 
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(match value {
-                    #( #values => #name::#variants, )*
-                    other => #name::#other(other.to_string()),
-                })
-            }
-        }
-
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value.parse() {
-                    ::std::result::Result::Ok(v) => v,
-                    ::std::result::Result::Err(never) => match never {},
-                }
+                ::std::result::Result::Ok(#name::from(value))
             }
         }
 
@@ -137,7 +134,7 @@ pub(crate) fn render(e: &OpenEnum) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
                 ::std::result::Result::Ok(#name::from(value.as_ref()))
             }
         }

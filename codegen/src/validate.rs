@@ -108,8 +108,8 @@ fn string_checks(
     let mut out = TokenStream::new();
     let (min, max) = (opt_u64(schema, "minLength"), opt_u64(schema, "maxLength"));
     if min.is_some() || max.is_some() {
-        let (min, max) = (opt_tokens(min), opt_tokens(max));
-        out.extend(quote!(crate::validate::length(&#field, #value, #min, #max)?;));
+        let limits = range(min, max);
+        out.extend(quote!(crate::validate::length(&#field, #value, #limits)?;));
     }
     if let Some(src) = schema.get("pattern").and_then(Value::as_str) {
         let ident = patterns.static_for(src)?;
@@ -136,23 +136,36 @@ fn integer_checks(schema: &Value, value: &TokenStream, field: &TokenStream) -> T
     if min.is_none() && max.is_none() {
         return TokenStream::new();
     }
-    let (min, max) = (opt_tokens(min), opt_tokens(max));
-    quote!(crate::validate::integer(&#field, ::std::primitive::i128::from(*#value), #min, #max)?;)
+    let limits = range(min, max);
+    quote!(crate::validate::integer(&#field, ::std::primitive::i128::from(*#value), #limits)?;)
 }
 
 fn number_checks(schema: &Value, value: &TokenStream, field: &TokenStream) -> TokenStream {
     let bound = |k: &str, ex: &str| {
-        let v = schema.get(k).and_then(Value::as_f64);
-        let exclusive = schema.get(ex).and_then(Value::as_bool).unwrap_or(false);
-        match v {
-            Some(v) => {
-                quote!(::std::option::Option::Some(crate::validate::Bound { value: #v, exclusive: #exclusive }))
-            }
-            None => quote!(::std::option::Option::None),
-        }
+        let v = schema.get(k).and_then(Value::as_f64)?;
+        Some((v, schema.get(ex).and_then(Value::as_bool).unwrap_or(false)))
     };
     let (min, max) = (bound("minimum", "exclusiveMinimum"), bound("maximum", "exclusiveMaximum"));
-    quote!(crate::validate::number(&#field, *#value, #min, #max)?;)
+    let limits = match (min, max) {
+        // Rust ranges cannot exclude their start: that one case is a pair of bounds.
+        (Some((lo, true)), max) => {
+            let end = match max {
+                Some((hi, true)) => quote!(::std::ops::Bound::Excluded(#hi)),
+                Some((hi, false)) => quote!(::std::ops::Bound::Included(#hi)),
+                None => quote!(::std::ops::Bound::Unbounded),
+            };
+            quote!((::std::ops::Bound::Excluded(#lo), #end))
+        }
+        (lo, max) => {
+            let lo = lo.map(|(v, _)| v);
+            match max {
+                Some((hi, true)) => quote!(#lo..#hi),
+                Some((hi, false)) => quote!(#lo..=#hi),
+                None => quote!(#lo..),
+            }
+        }
+    };
+    quote!(crate::validate::number(&#field, *#value, #limits)?;)
 }
 
 fn array_checks(
@@ -165,8 +178,8 @@ fn array_checks(
     let mut out = TokenStream::new();
     let (min, max) = (opt_u64(schema, "minItems"), opt_u64(schema, "maxItems"));
     if min.is_some() || max.is_some() {
-        let (min, max) = (opt_tokens(min), opt_tokens(max));
-        out.extend(quote!(crate::validate::items(&#field, #value.len(), #min, #max)?;));
+        let limits = range(min, max);
+        out.extend(quote!(crate::validate::items(&#field, #value.len(), #limits)?;));
     }
     let items = schema.get("items").cloned().unwrap_or(Value::Null);
     let inner = checks(doc, &items, &quote!(item), &quote!(field), Typed::Struct, patterns)?;
@@ -272,10 +285,11 @@ fn opt_u64(schema: &Value, key: &str) -> Option<u64> {
     schema.get(key).and_then(Value::as_u64)
 }
 
-fn opt_tokens<T: quote::ToTokens>(v: Option<T>) -> TokenStream {
-    match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
+/// `min..=max`, `min..` or `..=max` (at least one is set).
+fn range<T: quote::ToTokens>(min: Option<T>, max: Option<T>) -> TokenStream {
+    match max {
+        Some(max) => quote!(#min..=#max),
+        None => quote!(#min..),
     }
 }
 

@@ -33,6 +33,10 @@ pub const TOKEN_VARIABLES: [&str; 3] =
 /// Environment variable that overrides the base URL.
 pub const BASE_URL_VARIABLE: &str = "MOTHERDUCK_API_BASE_URL";
 
+/// What awaiting a request builder runs: a boxed future of the call's result, `Send`, so
+/// it can be spawned or stored (`let call: CallFuture<'_, Tokens> = builder.into_future()`).
+pub type CallFuture<'c, T> = std::pin::Pin<Box<dyn Future<Output = Result<T>> + Send + 'c>>;
+
 /// A MotherDuck REST API client. Cheap to clone (connections are pooled and shared);
 /// build one and reuse it.
 ///

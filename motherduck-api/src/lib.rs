@@ -71,8 +71,8 @@ mod generated {
 }
 
 pub use client::{
-    BASE_URL_VARIABLE, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT, TOKEN_VARIABLES,
+    BASE_URL_VARIABLE, CallFuture, Client, ClientBuilder, DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, TOKEN_VARIABLES,
 };
 pub use error::{ApiError, Error, ErrorKind, Result};
 pub use generated::api::{requests, resources};

@@ -6,6 +6,7 @@
 //! count Unicode scalar values, patterns are ECMAScript regexes with the `u` flag.
 
 use std::fmt;
+use std::ops::{Bound, RangeBounds};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
@@ -82,13 +83,9 @@ pub(crate) fn segment(field: &Field<'_>, value: &str) -> Result<()> {
     }
 }
 
-/// `minLength` and `maxLength`, in Unicode scalar values.
-pub(crate) fn length(
-    field: &Field<'_>,
-    value: &str,
-    min: Option<u64>,
-    max: Option<u64>,
-) -> Result<()> {
+/// `minLength` and `maxLength`, in Unicode scalar values: `1..=255`, `..=255`, `1..`.
+pub(crate) fn length(field: &Field<'_>, value: &str, limits: impl RangeBounds<u64>) -> Result<()> {
+    let (min, max) = (lowest(limits.start_bound()), highest(limits.end_bound()));
     let n = value.chars().count() as u64;
     if let Some(min) = min.filter(|m| n < *m) {
         let rule = if min == 1 {
@@ -105,6 +102,48 @@ pub(crate) fn length(
         ));
     }
     Ok(())
+}
+
+/// The least whole number a start bound admits.
+fn lowest<T: Whole>(bound: Bound<&T>) -> Option<T> {
+    match bound {
+        Bound::Included(v) => Some(*v),
+        Bound::Excluded(v) => Some(v.next()),
+        Bound::Unbounded => None,
+    }
+}
+
+/// The greatest whole number an end bound admits.
+fn highest<T: Whole>(bound: Bound<&T>) -> Option<T> {
+    match bound {
+        Bound::Included(v) => Some(*v),
+        Bound::Excluded(v) => Some(v.previous()),
+        Bound::Unbounded => None,
+    }
+}
+
+/// The integer types limits are given in.
+trait Whole: Copy {
+    fn next(self) -> Self;
+    fn previous(self) -> Self;
+}
+
+impl Whole for u64 {
+    fn next(self) -> Self {
+        self.saturating_add(1)
+    }
+    fn previous(self) -> Self {
+        self.saturating_sub(1)
+    }
+}
+
+impl Whole for i128 {
+    fn next(self) -> Self {
+        self.saturating_add(1)
+    }
+    fn previous(self) -> Self {
+        self.saturating_sub(1)
+    }
 }
 
 /// `pattern`: the regex must match somewhere in the value (JSON Schema does not anchor).
@@ -141,14 +180,14 @@ fn is_uuid(value: &str) -> bool {
         })
 }
 
-/// Integer `minimum`/`maximum`, exclusive forms already folded in by the generator.
+/// Integer `minimum`/`maximum` (`60..=86400`, `1..`), exclusive forms folded in by the
+/// generator.
 pub(crate) fn integer(
     field: &Field<'_>,
     value: i128,
-    min: Option<i128>,
-    max: Option<i128>,
+    limits: impl RangeBounds<i128>,
 ) -> Result<()> {
-    match (min, max) {
+    match (lowest(limits.start_bound()), highest(limits.end_bound())) {
         (Some(lo), Some(hi)) if value < lo || value > hi => {
             Err(Error::invalid(field, format!("must be from {lo} to {hi}, got {value}")))
         }
@@ -162,62 +201,45 @@ pub(crate) fn integer(
     }
 }
 
-/// One bound of a number range.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Bound {
-    pub(crate) value: f64,
-    pub(crate) exclusive: bool,
-}
-
 /// A JSON number: finite (JSON has no NaN or infinity, and serde would send `null`), and
-/// within its bounds.
-pub(crate) fn number(
-    field: &Field<'_>,
-    value: f64,
-    min: Option<Bound>,
-    max: Option<Bound>,
-) -> Result<()> {
+/// within `limits` (`0.0..=64.0`; an exclusive minimum as a `(Bound, Bound)` pair).
+pub(crate) fn number(field: &Field<'_>, value: f64, limits: impl RangeBounds<f64>) -> Result<()> {
     if !value.is_finite() {
         return Err(Error::invalid(field, format!("must be a finite number, got {value}")));
     }
-    if let (Some(lo), Some(hi)) = (min, max)
-        && !lo.exclusive
-        && !hi.exclusive
-        && (value < lo.value || value > hi.value)
+    if let (Bound::Included(lo), Bound::Included(hi)) = (limits.start_bound(), limits.end_bound())
+        && (value < *lo || value > *hi)
     {
-        return Err(Error::invalid(
-            field,
-            format!("must be from {} to {}, got {value}", lo.value, hi.value),
-        ));
+        return Err(Error::invalid(field, format!("must be from {lo} to {hi}, got {value}")));
     }
-    if let Some(b) = min
-        && (value < b.value || (b.exclusive && value == b.value))
-    {
-        let op = if b.exclusive { "greater than" } else { "at least" };
-        return Err(Error::invalid(field, format!("must be {op} {}, got {value}", b.value)));
+    match limits.start_bound() {
+        Bound::Included(lo) if value < *lo => {
+            return Err(Error::invalid(field, format!("must be at least {lo}, got {value}")));
+        }
+        Bound::Excluded(lo) if value <= *lo => {
+            return Err(Error::invalid(field, format!("must be greater than {lo}, got {value}")));
+        }
+        _ => {}
     }
-    if let Some(b) = max
-        && (value > b.value || (b.exclusive && value == b.value))
-    {
-        let op = if b.exclusive { "less than" } else { "at most" };
-        return Err(Error::invalid(field, format!("must be {op} {}, got {value}", b.value)));
+    match limits.end_bound() {
+        Bound::Included(hi) if value > *hi => {
+            Err(Error::invalid(field, format!("must be at most {hi}, got {value}")))
+        }
+        Bound::Excluded(hi) if value >= *hi => {
+            Err(Error::invalid(field, format!("must be less than {hi}, got {value}")))
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
-/// `minItems` and `maxItems`.
+/// `minItems` and `maxItems`: `1..`, `..=10`.
 #[allow(dead_code, reason = "generated code calls it when the spec limits an array")]
-pub(crate) fn items(
-    field: &Field<'_>,
-    len: usize,
-    min: Option<u64>,
-    max: Option<u64>,
-) -> Result<()> {
+pub(crate) fn items(field: &Field<'_>, len: usize, limits: impl RangeBounds<u64>) -> Result<()> {
     let n = len as u64;
-    if let Some(min) = min.filter(|m| n < *m) {
+    if let Some(min) = lowest(limits.start_bound()).filter(|m| n < *m) {
         return Err(Error::invalid(field, format!("must have at least {min} items, got {n}")));
     }
-    if let Some(max) = max.filter(|m| n > *m) {
+    if let Some(max) = highest(limits.end_bound()).filter(|m| n > *m) {
         return Err(Error::invalid(field, format!("must have at most {max} items, got {n}")));
     }
     Ok(())
@@ -278,9 +300,9 @@ mod tests {
     #[test]
     fn lengths_count_characters_not_bytes() {
         let f = Field::root();
-        assert!(length(&f, &"é".repeat(255), None, Some(255)).is_ok());
+        assert!(length(&f, &"é".repeat(255), ..=255).is_ok());
         assert!(
-            rule(length(&f, &"é".repeat(256), None, Some(255)))
+            rule(length(&f, &"é".repeat(256), ..=255))
                 .contains("at most 255 characters long, got 256")
         );
     }
@@ -289,21 +311,20 @@ mod tests {
     fn numbers_must_be_finite_and_in_range() {
         let f = Field::root();
         let f = f.key("ttl");
-        let lo = Some(Bound { value: 300.0, exclusive: false });
-        let hi = Some(Bound { value: 31_536_000.0, exclusive: false });
-        assert!(number(&f, 300.0, lo, hi).is_ok());
+        let limits = 300.0..=31_536_000.0;
+        assert!(number(&f, 300.0, limits.clone()).is_ok());
         assert_eq!(
-            rule(number(&f, 299.0, lo, hi)),
+            rule(number(&f, 299.0, limits.clone())),
             "invalid `ttl`: must be from 300 to 31536000, got 299"
         );
         assert_eq!(
-            rule(number(&f, 299.0, lo, None)),
+            rule(number(&f, 299.0, 300.0..)),
             "invalid `ttl`: must be at least 300, got 299"
         );
-        assert!(rule(number(&f, f64::NAN, lo, hi)).contains("finite"));
-        assert!(rule(number(&f, f64::INFINITY, lo, hi)).contains("finite"));
+        assert!(rule(number(&f, f64::NAN, limits.clone())).contains("finite"));
+        assert!(rule(number(&f, f64::INFINITY, limits)).contains("finite"));
         assert!(
-            rule(number(&f, 0.0, Some(Bound { value: 0.0, exclusive: true }), None))
+            rule(number(&f, 0.0, (Bound::Excluded(0.0), Bound::Unbounded)))
                 .contains("greater than 0")
         );
     }
@@ -326,8 +347,8 @@ mod tests {
     #[test]
     fn integers_report_the_range() {
         let f = Field::root();
-        assert!(rule(integer(&f, 59, Some(60), Some(86_400))).contains("from 60 to 86400, got 59"));
-        assert!(integer(&f, 60, Some(60), Some(86_400)).is_ok());
+        assert!(rule(integer(&f, 59, 60..=86_400)).contains("from 60 to 86400, got 59"));
+        assert!(integer(&f, 60, 60..=86_400).is_ok());
     }
 
     #[test]

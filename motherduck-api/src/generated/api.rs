@@ -55,27 +55,22 @@ pub(crate) mod enums {
             f.write_str(self.as_str())
         }
     }
+    impl ::std::convert::From<&str> for InstanceSize {
+        fn from(value: &str) -> Self {
+            match value {
+                "pulse" => InstanceSize::Pulse,
+                "standard" => InstanceSize::Standard,
+                "jumbo" => InstanceSize::Jumbo,
+                "mega" => InstanceSize::Mega,
+                "giga" => InstanceSize::Giga,
+                other => InstanceSize::Unknown(other.to_string()),
+            }
+        }
+    }
     impl ::std::str::FromStr for InstanceSize {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(
-                match value {
-                    "pulse" => InstanceSize::Pulse,
-                    "standard" => InstanceSize::Standard,
-                    "jumbo" => InstanceSize::Jumbo,
-                    "mega" => InstanceSize::Mega,
-                    "giga" => InstanceSize::Giga,
-                    other => InstanceSize::Unknown(other.to_string()),
-                },
-            )
-        }
-    }
-    impl ::std::convert::From<&str> for InstanceSize {
-        fn from(value: &str) -> Self {
-            match value.parse() {
-                ::std::result::Result::Ok(v) => v,
-                ::std::result::Result::Err(never) => match never {}
-            }
+            ::std::result::Result::Ok(InstanceSize::from(value))
         }
     }
     impl ::serde::Serialize for InstanceSize {
@@ -90,10 +85,9 @@ pub(crate) mod enums {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
             ::std::result::Result::Ok(InstanceSize::from(value.as_ref()))
         }
     }
@@ -135,24 +129,19 @@ pub(crate) mod enums {
             f.write_str(self.as_str())
         }
     }
+    impl ::std::convert::From<&str> for TokenType {
+        fn from(value: &str) -> Self {
+            match value {
+                "read_write" => TokenType::ReadWrite,
+                "read_scaling" => TokenType::ReadScaling,
+                other => TokenType::Unknown(other.to_string()),
+            }
+        }
+    }
     impl ::std::str::FromStr for TokenType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(
-                match value {
-                    "read_write" => TokenType::ReadWrite,
-                    "read_scaling" => TokenType::ReadScaling,
-                    other => TokenType::Unknown(other.to_string()),
-                },
-            )
-        }
-    }
-    impl ::std::convert::From<&str> for TokenType {
-        fn from(value: &str) -> Self {
-            match value.parse() {
-                ::std::result::Result::Ok(v) => v,
-                ::std::result::Result::Err(never) => match never {}
-            }
+            ::std::result::Result::Ok(TokenType::from(value))
         }
     }
     impl ::serde::Serialize for TokenType {
@@ -167,10 +156,9 @@ pub(crate) mod enums {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
             ::std::result::Result::Ok(TokenType::from(value.as_ref()))
         }
     }
@@ -472,8 +460,8 @@ pub mod requests {
         pub(crate) timeout: ::std::option::Option<::std::time::Duration>,
     }
     impl<'c> GetActiveAccounts<'c> {
-        /// Limits this call, retries included, to `timeout`, instead of the client's
-        /// default total timeout.
+        /// Limits this call to `timeout`: every attempt, the waits between them and
+        /// reading the answer. Without it, only the client's per-attempt timeout applies.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.timeout = ::std::option::Option::Some(timeout);
             self
@@ -484,21 +472,12 @@ pub mod requests {
                 return ::std::result::Result::Err(problem);
             }
             let call = self.client.raw().ducklings_get_active_accounts();
-            crate::client::finish::<
-                crate::types::ActiveAccounts,
-            >(self.client, call, self.timeout)
-                .await
+            crate::client::finish(self.client, call, self.timeout).await
         }
     }
     impl<'c> ::std::future::IntoFuture for GetActiveAccounts<'c> {
         type Output = crate::Result<crate::types::ActiveAccounts>;
-        type IntoFuture = ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = Self::Output,
-                > + ::std::marker::Send + 'c,
-            >,
-        >;
+        type IntoFuture = crate::CallFuture<'c, crate::types::ActiveAccounts>;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
@@ -551,8 +530,8 @@ pub mod requests {
             self.body.version = ::std::option::Option::Some(version);
             self
         }
-        /// Limits this call, retries included, to `timeout`, instead of the client's
-        /// default total timeout.
+        /// Limits this call to `timeout`: every attempt, the waits between them and
+        /// reading the answer. Without it, only the client's per-attempt timeout applies.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.timeout = ::std::option::Option::Some(timeout);
             self
@@ -574,21 +553,12 @@ pub mod requests {
                 .client
                 .raw()
                 .dashboards_create_embed_session(&self.param_dive_id, &self.body);
-            crate::client::finish::<
-                crate::types::EmbedSession,
-            >(self.client, call, self.timeout)
-                .await
+            crate::client::finish(self.client, call, self.timeout).await
         }
     }
     impl<'c> ::std::future::IntoFuture for CreateEmbedSession<'c> {
         type Output = crate::Result<crate::types::EmbedSession>;
-        type IntoFuture = ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = Self::Output,
-                > + ::std::marker::Send + 'c,
-            >,
-        >;
+        type IntoFuture = crate::CallFuture<'c, crate::types::EmbedSession>;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
@@ -609,8 +579,8 @@ pub mod requests {
         pub(crate) timeout: ::std::option::Option<::std::time::Duration>,
     }
     impl<'c> CreateServiceAccount<'c> {
-        /// Limits this call, retries included, to `timeout`, instead of the client's
-        /// default total timeout.
+        /// Limits this call to `timeout`: every attempt, the waits between them and
+        /// reading the answer. Without it, only the client's per-attempt timeout applies.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.timeout = ::std::option::Option::Some(timeout);
             self
@@ -623,19 +593,12 @@ pub mod requests {
             let root = crate::validate::Field::root();
             crate::validate::Validate::validate(&self.body, &root)?;
             let call = self.client.raw().users_create_service_account(&self.body);
-            crate::client::finish::<crate::types::User>(self.client, call, self.timeout)
-                .await
+            crate::client::finish(self.client, call, self.timeout).await
         }
     }
     impl<'c> ::std::future::IntoFuture for CreateServiceAccount<'c> {
         type Output = crate::Result<crate::types::User>;
-        type IntoFuture = ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = Self::Output,
-                > + ::std::marker::Send + 'c,
-            >,
-        >;
+        type IntoFuture = crate::CallFuture<'c, crate::types::User>;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
@@ -656,8 +619,8 @@ pub mod requests {
         pub(crate) timeout: ::std::option::Option<::std::time::Duration>,
     }
     impl<'c> DeleteUser<'c> {
-        /// Limits this call, retries included, to `timeout`, instead of the client's
-        /// default total timeout.
+        /// Limits this call to `timeout`: every attempt, the waits between them and
+        /// reading the answer. Without it, only the client's per-attempt timeout applies.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.timeout = ::std::option::Option::Some(timeout);
             self
@@ -672,27 +635,15 @@ pub mod requests {
                 let value = &self.param_username;
                 let field = root.key("username");
                 crate::validate::segment(&field, value)?;
-                crate::validate::length(
-                    &field,
-                    value,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(255u64),
-                )?;
+                crate::validate::length(&field, value, ..=255u64)?;
             }
             let call = self.client.raw().users_delete(&self.param_username);
-            crate::client::finish::<crate::types::User>(self.client, call, self.timeout)
-                .await
+            crate::client::finish(self.client, call, self.timeout).await
         }
     }
     impl<'c> ::std::future::IntoFuture for DeleteUser<'c> {
         type Output = crate::Result<crate::types::User>;
-        type IntoFuture = ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = Self::Output,
-                > + ::std::marker::Send + 'c,
-            >,
-        >;
+        type IntoFuture = crate::CallFuture<'c, crate::types::User>;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
@@ -713,8 +664,8 @@ pub mod requests {
         pub(crate) timeout: ::std::option::Option<::std::time::Duration>,
     }
     impl<'c> GetDucklingConfig<'c> {
-        /// Limits this call, retries included, to `timeout`, instead of the client's
-        /// default total timeout.
+        /// Limits this call to `timeout`: every attempt, the waits between them and
+        /// reading the answer. Without it, only the client's per-attempt timeout applies.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.timeout = ::std::option::Option::Some(timeout);
             self
@@ -729,32 +680,18 @@ pub mod requests {
                 let value = &self.param_username;
                 let field = root.key("username");
                 crate::validate::segment(&field, value)?;
-                crate::validate::length(
-                    &field,
-                    value,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(255u64),
-                )?;
+                crate::validate::length(&field, value, ..=255u64)?;
             }
             let call = self
                 .client
                 .raw()
                 .ducklings_get_duckling_config_for_user(&self.param_username);
-            crate::client::finish::<
-                crate::types::DucklingConfig,
-            >(self.client, call, self.timeout)
-                .await
+            crate::client::finish(self.client, call, self.timeout).await
         }
     }
     impl<'c> ::std::future::IntoFuture for GetDucklingConfig<'c> {
         type Output = crate::Result<crate::types::DucklingConfig>;
-        type IntoFuture = ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = Self::Output,
-                > + ::std::marker::Send + 'c,
-            >,
-        >;
+        type IntoFuture = crate::CallFuture<'c, crate::types::DucklingConfig>;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
@@ -776,8 +713,8 @@ pub mod requests {
         pub(crate) timeout: ::std::option::Option<::std::time::Duration>,
     }
     impl<'c> SetDucklingConfig<'c> {
-        /// Limits this call, retries included, to `timeout`, instead of the client's
-        /// default total timeout.
+        /// Limits this call to `timeout`: every attempt, the waits between them and
+        /// reading the answer. Without it, only the client's per-attempt timeout applies.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.timeout = ::std::option::Option::Some(timeout);
             self
@@ -792,12 +729,7 @@ pub mod requests {
                 let value = &self.param_username;
                 let field = root.key("username");
                 crate::validate::segment(&field, value)?;
-                crate::validate::length(
-                    &field,
-                    value,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(255u64),
-                )?;
+                crate::validate::length(&field, value, ..=255u64)?;
             }
             crate::validate::Validate::validate(&self.body, &root)?;
             let call = self
@@ -807,21 +739,12 @@ pub mod requests {
                     &self.param_username,
                     &self.body,
                 );
-            crate::client::finish::<
-                crate::types::DucklingConfig,
-            >(self.client, call, self.timeout)
-                .await
+            crate::client::finish(self.client, call, self.timeout).await
         }
     }
     impl<'c> ::std::future::IntoFuture for SetDucklingConfig<'c> {
         type Output = crate::Result<crate::types::DucklingConfig>;
-        type IntoFuture = ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = Self::Output,
-                > + ::std::marker::Send + 'c,
-            >,
-        >;
+        type IntoFuture = crate::CallFuture<'c, crate::types::DucklingConfig>;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
@@ -840,8 +763,8 @@ pub mod requests {
         pub(crate) timeout: ::std::option::Option<::std::time::Duration>,
     }
     impl<'c> ListTokens<'c> {
-        /// Limits this call, retries included, to `timeout`, instead of the client's
-        /// default total timeout.
+        /// Limits this call to `timeout`: every attempt, the waits between them and
+        /// reading the answer. Without it, only the client's per-attempt timeout applies.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.timeout = ::std::option::Option::Some(timeout);
             self
@@ -856,29 +779,15 @@ pub mod requests {
                 let value = &self.param_username;
                 let field = root.key("username");
                 crate::validate::segment(&field, value)?;
-                crate::validate::length(
-                    &field,
-                    value,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(255u64),
-                )?;
+                crate::validate::length(&field, value, ..=255u64)?;
             }
             let call = self.client.raw().users_list_tokens(&self.param_username);
-            crate::client::finish::<
-                crate::types::Tokens,
-            >(self.client, call, self.timeout)
-                .await
+            crate::client::finish(self.client, call, self.timeout).await
         }
     }
     impl<'c> ::std::future::IntoFuture for ListTokens<'c> {
         type Output = crate::Result<crate::types::Tokens>;
-        type IntoFuture = ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = Self::Output,
-                > + ::std::marker::Send + 'c,
-            >,
-        >;
+        type IntoFuture = crate::CallFuture<'c, crate::types::Tokens>;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
@@ -908,8 +817,8 @@ pub mod requests {
             self.body.ttl = ::std::option::Option::Some(ttl.as_secs_f64());
             self
         }
-        /// Limits this call, retries included, to `timeout`, instead of the client's
-        /// default total timeout.
+        /// Limits this call to `timeout`: every attempt, the waits between them and
+        /// reading the answer. Without it, only the client's per-attempt timeout applies.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.timeout = ::std::option::Option::Some(timeout);
             self
@@ -924,33 +833,19 @@ pub mod requests {
                 let value = &self.param_username;
                 let field = root.key("username");
                 crate::validate::segment(&field, value)?;
-                crate::validate::length(
-                    &field,
-                    value,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(255u64),
-                )?;
+                crate::validate::length(&field, value, ..=255u64)?;
             }
             crate::validate::Validate::validate(&self.body, &root)?;
             let call = self
                 .client
                 .raw()
                 .users_create_token(&self.param_username, &self.body);
-            crate::client::finish::<
-                crate::types::CreateTokenResponse,
-            >(self.client, call, self.timeout)
-                .await
+            crate::client::finish(self.client, call, self.timeout).await
         }
     }
     impl<'c> ::std::future::IntoFuture for CreateToken<'c> {
         type Output = crate::Result<crate::types::CreateTokenResponse>;
-        type IntoFuture = ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = Self::Output,
-                > + ::std::marker::Send + 'c,
-            >,
-        >;
+        type IntoFuture = crate::CallFuture<'c, crate::types::CreateTokenResponse>;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
@@ -970,8 +865,8 @@ pub mod requests {
         pub(crate) timeout: ::std::option::Option<::std::time::Duration>,
     }
     impl<'c> DeleteToken<'c> {
-        /// Limits this call, retries included, to `timeout`, instead of the client's
-        /// default total timeout.
+        /// Limits this call to `timeout`: every attempt, the waits between them and
+        /// reading the answer. Without it, only the client's per-attempt timeout applies.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.timeout = ::std::option::Option::Some(timeout);
             self
@@ -986,12 +881,7 @@ pub mod requests {
                 let value = &self.param_username;
                 let field = root.key("username");
                 crate::validate::segment(&field, value)?;
-                crate::validate::length(
-                    &field,
-                    value,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(255u64),
-                )?;
+                crate::validate::length(&field, value, ..=255u64)?;
             }
             {
                 let value = &self.param_token_id;
@@ -1007,13 +897,7 @@ pub mod requests {
     }
     impl<'c> ::std::future::IntoFuture for DeleteToken<'c> {
         type Output = crate::Result<()>;
-        type IntoFuture = ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = Self::Output,
-                > + ::std::marker::Send + 'c,
-            >,
-        >;
+        type IntoFuture = crate::CallFuture<'c, ()>;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
@@ -1045,30 +929,19 @@ impl crate::validate::Validate for CreateEmbedSessionRequest {
         }
         if let ::std::option::Option::Some(value) = &self.session_hint {
             let field = field.key("session_hint");
-            crate::validate::length(
-                &field,
-                value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::None,
-            )?;
+            crate::validate::length(&field, value, 1u64..)?;
         }
         {
             let value = &self.username;
             let field = field.key("username");
-            crate::validate::length(
-                &field,
-                value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(255u64),
-            )?;
+            crate::validate::length(&field, value, ..=255u64)?;
         }
         if let ::std::option::Option::Some(value) = &self.version {
             let field = field.key("version");
             crate::validate::integer(
                 &field,
                 ::std::primitive::i128::from(*value),
-                ::std::option::Option::Some(1i128),
-                ::std::option::Option::None,
+                1i128..,
             )?;
         }
         ::std::result::Result::Ok(())
@@ -1080,12 +953,7 @@ impl crate::validate::Validate for CreateServiceAccountRequest {
         {
             let value = &self.username;
             let field = field.key("username");
-            crate::validate::length(
-                &field,
-                value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(255u64),
-            )?;
+            crate::validate::length(&field, value, 1u64..=255u64)?;
             crate::validate::pattern(&field, value, &PATTERN_0, "^[\\p{L}]")?;
             crate::validate::pattern(&field, value, &PATTERN_1, "^[\\p{L}\\d_]*$")?;
         }
@@ -1098,12 +966,7 @@ impl crate::validate::Validate for CreateTokenRequest {
         {
             let value = &self.name;
             let field = field.key("name");
-            crate::validate::length(
-                &field,
-                value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(255u64),
-            )?;
+            crate::validate::length(&field, value, 1u64..=255u64)?;
         }
         if let ::std::option::Option::Some(value) = &self.token_type {
             let field = field.key("token_type");
@@ -1111,18 +974,7 @@ impl crate::validate::Validate for CreateTokenRequest {
         }
         if let ::std::option::Option::Some(value) = &self.ttl {
             let field = field.key("ttl");
-            crate::validate::number(
-                &field,
-                *value,
-                ::std::option::Option::Some(crate::validate::Bound {
-                    value: 300f64,
-                    exclusive: false,
-                }),
-                ::std::option::Option::Some(crate::validate::Bound {
-                    value: 31536000f64,
-                    exclusive: false,
-                }),
-            )?;
+            crate::validate::number(&field, *value, 300f64..=31536000f64)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -1161,25 +1013,13 @@ impl crate::validate::Validate for ReadScalingConfig {
             crate::validate::integer(
                 &field,
                 ::std::primitive::i128::from(*value),
-                ::std::option::Option::Some(60i128),
-                ::std::option::Option::Some(86400i128),
+                60i128..=86400i128,
             )?;
         }
         {
             let value = &self.flock_size;
             let field = field.key("flock_size");
-            crate::validate::number(
-                &field,
-                *value,
-                ::std::option::Option::Some(crate::validate::Bound {
-                    value: 0f64,
-                    exclusive: false,
-                }),
-                ::std::option::Option::Some(crate::validate::Bound {
-                    value: 64f64,
-                    exclusive: false,
-                }),
-            )?;
+            crate::validate::number(&field, *value, 0f64..=64f64)?;
         }
         {
             let value = &self.instance_size;
@@ -1197,8 +1037,7 @@ impl crate::validate::Validate for ReadWriteConfig {
             crate::validate::integer(
                 &field,
                 ::std::primitive::i128::from(*value),
-                ::std::option::Option::Some(60i128),
-                ::std::option::Option::Some(86400i128),
+                60i128..=86400i128,
             )?;
         }
         {
@@ -1215,12 +1054,7 @@ impl crate::validate::Validate for RequiredResource {
         {
             let value = &self.url;
             let field = field.key("url");
-            crate::validate::length(
-                &field,
-                value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::None,
-            )?;
+            crate::validate::length(&field, value, 1u64..)?;
         }
         ::std::result::Result::Ok(())
     }
