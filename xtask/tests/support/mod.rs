@@ -1,9 +1,12 @@
-//! What the xtask tests share: a temporary copy of the workspace's spec and generated
-//! files, a way to run the built `xtask` on it, a one-shot HTTP server on 127.0.0.1,
-//! and the two fixture specs derived from the vendored one.
+//! What the xtask tests share: a temporary tree holding a spec and its generated files, a
+//! way to run the built `xtask` on it, a one-shot HTTP server on 127.0.0.1, and the two
+//! fixture specs.
 //!
-//! The fixtures are built from `openapi/motherduck.json` in code rather than kept as
-//! files, so they stay one small, named change away from whatever spec is vendored.
+//! Every tree starts from [`BASE`], the frozen spec the change-report fixtures are
+//! written against, with its files generated in memory, rather than from the vendored
+//! spec: `cargo xtask update-spec` changes the vendored spec, and these tests must not
+//! depend on which spec is vendored. The fixtures are built from the base in code, one
+//! small, named change away from it.
 
 #![allow(dead_code)] // reason: each test binary uses a different part of this module
 
@@ -34,15 +37,22 @@ pub(crate) struct Tree {
 }
 
 impl Tree {
-    /// Copies `openapi/` and `motherduck-api/src/generated/`, and writes a manifest for
-    /// `motherduck-api` that declares [`VERSION`].
+    /// A tree with [`BASE`] as `openapi/motherduck.json`, the files generated from it, and
+    /// a manifest for `motherduck-api` that declares [`VERSION`].
     pub(crate) fn copy(name: &str) -> Tree {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let root = std::env::temp_dir().join(format!("xtask-{name}-{}-{n}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
-        for dir in ["openapi", "motherduck-api/src/generated"] {
-            copy_dir(&workspace().join(dir), &root.join(dir));
+        let spec = base_bytes();
+        let mut files = vec![("openapi/motherduck.json".to_string(), spec.clone())];
+        for file in codegen::generate(&spec).expect("the base spec generates") {
+            files.push((file.path.to_string(), file.contents.into_bytes()));
+        }
+        for (path, bytes) in files {
+            let path = root.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, bytes).unwrap();
         }
         let manifest = format!("[package]\nname = \"motherduck-api\"\nversion = \"{VERSION}\"\n");
         fs::write(root.join("motherduck-api/Cargo.toml"), manifest).unwrap();
@@ -92,16 +102,6 @@ impl Tree {
 impl Drop for Tree {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.root);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            fs::write(to.join(entry.file_name()), fs::read(entry.path()).unwrap()).unwrap();
-        }
     }
 }
 
@@ -193,9 +193,16 @@ pub(crate) fn unreachable_url() -> String {
 }
 
 /// The vendored spec.
+/// The spec every tree starts from (see the module docs).
+pub(crate) const BASE: &str = "codegen/tests/fixtures/diff-base.json";
+
+pub(crate) fn base_bytes() -> Vec<u8> {
+    fs::read(workspace().join(BASE)).unwrap()
+}
+
+/// [`BASE`], parsed. (Named for what it stands for: the spec a tree has vendored.)
 pub(crate) fn vendored() -> Value {
-    let bytes = fs::read(workspace().join("openapi/motherduck.json")).unwrap();
-    serde_json::from_slice(&bytes).unwrap()
+    serde_json::from_slice(&base_bytes()).unwrap()
 }
 
 /// The fixture `grows`: a new operation, `GET /v1/users/{username}` (`users-get`), which
