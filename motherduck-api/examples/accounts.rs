@@ -9,6 +9,8 @@
 //! from `MOTHERDUCK_API_BASE_URL`, if set (a local Prism mock, for instance). Exits 1 with
 //! the error when the call fails, 2 on bad usage.
 
+mod common;
+
 use std::error::Error;
 use std::process::ExitCode;
 
@@ -17,16 +19,9 @@ use motherduck_api::Client;
 #[tokio::main]
 async fn main() -> ExitCode {
     if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("unexpected argument `{arg}`\nusage: accounts");
-        return ExitCode::from(2);
+        return common::bad_usage(&format!("unexpected argument `{arg}`"), "usage: accounts");
     }
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {}", chain(&*err));
-            ExitCode::FAILURE
-        }
-    }
+    common::exit(run().await)
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {
@@ -41,15 +36,4 @@ async fn run() -> Result<(), Box<dyn Error>> {
         }
     }
     Ok(())
-}
-
-/// The error and its causes, `: `-separated.
-fn chain(err: &dyn Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    text
 }

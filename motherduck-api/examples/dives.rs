@@ -17,6 +17,8 @@
 //! from `MOTHERDUCK_API_BASE_URL`, if set (a local Prism mock, for instance). Exits 1 with
 //! the error when the call fails, 2 on bad usage.
 
+mod common;
+
 use std::error::Error;
 use std::process::ExitCode;
 
@@ -41,18 +43,9 @@ struct Args {
 async fn main() -> ExitCode {
     let args = match parse(std::env::args().skip(1)) {
         Ok(args) => args,
-        Err(message) => {
-            eprintln!("{message}\n{USAGE}");
-            return ExitCode::from(2);
-        }
+        Err(message) => return common::bad_usage(&message, USAGE),
     };
-    match run(args).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {}", chain(&*err));
-            ExitCode::FAILURE
-        }
-    }
+    common::exit(run(args).await)
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -121,15 +114,4 @@ async fn run(args: Args) -> Result<(), Box<dyn Error>> {
         println!("session: {length} characters, not shown (pass --show-session to print it)");
     }
     Ok(())
-}
-
-/// The error and its causes, `: `-separated.
-fn chain(err: &dyn Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    text
 }

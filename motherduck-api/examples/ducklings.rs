@@ -15,6 +15,8 @@
 //! from `MOTHERDUCK_API_BASE_URL`, if set (a local Prism mock, for instance). Exits 1 with
 //! the error when a call fails, 2 on bad usage.
 
+mod common;
+
 use std::error::Error;
 use std::process::ExitCode;
 
@@ -44,18 +46,9 @@ impl Args {
 async fn main() -> ExitCode {
     let args = match parse(std::env::args().skip(1)) {
         Ok(args) => args,
-        Err(message) => {
-            eprintln!("{message}\n{USAGE}");
-            return ExitCode::from(2);
-        }
+        Err(message) => return common::bad_usage(&message, USAGE),
     };
-    match run(&args).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {}", chain(&*err));
-            ExitCode::FAILURE
-        }
-    }
+    common::exit(run(&args).await)
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -126,15 +119,4 @@ fn print(title: &str, config: &DucklingConfig) {
         config.read_scaling.instance_size,
         cooldown(config.read_scaling.cooldown_seconds)
     );
-}
-
-/// The error and its causes, `: `-separated.
-fn chain(err: &dyn Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    text
 }

@@ -13,6 +13,8 @@
 //! from `MOTHERDUCK_API_BASE_URL`, if set (a local Prism mock, for instance). Exits 1 with
 //! the error when a call fails, 2 on bad usage.
 
+mod common;
+
 use std::error::Error;
 use std::process::ExitCode;
 
@@ -30,18 +32,9 @@ enum Step {
 async fn main() -> ExitCode {
     let (step, username) = match parse(std::env::args().skip(1)) {
         Ok(args) => args,
-        Err(message) => {
-            eprintln!("{message}\n{USAGE}");
-            return ExitCode::from(2);
-        }
+        Err(message) => return common::bad_usage(&message, USAGE),
     };
-    match run(step, &username).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {}", chain(&*err));
-            ExitCode::FAILURE
-        }
-    }
+    common::exit(run(step, &username).await)
 }
 
 fn parse(args: impl Iterator<Item = String>) -> Result<(Step, String), String> {
@@ -71,15 +64,4 @@ async fn run(step: Step, username: &str) -> Result<(), Box<dyn Error>> {
         println!("deleted user {}", user.username);
     }
     Ok(())
-}
-
-/// The error and its causes, `: `-separated.
-fn chain(err: &dyn Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    text
 }

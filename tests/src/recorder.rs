@@ -139,6 +139,19 @@ impl Drop for Recorder {
     }
 }
 
+/// `value` with every number as an `f64`, so that a comparison reads `3600` and `3600.0`
+/// alike: JSON does not tell them apart, and neither does the spec's `number` type.
+pub fn by_value(value: Value) -> Value {
+    match value {
+        Value::Number(n) => n.as_f64().map_or(Value::Number(n), Value::from),
+        Value::Array(items) => Value::Array(items.into_iter().map(by_value).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, by_value(v))).collect())
+        }
+        other => other,
+    }
+}
+
 impl Exchange {
     /// `METHOD target`, e.g. `GET /v1/users/alice/tokens`.
     pub fn route(&self) -> String {

@@ -48,7 +48,7 @@ use motherduck_api::types::{
 };
 use motherduck_api::{Client, Error, ErrorKind, RetryPolicy};
 use motherduck_tests::prism::Prism;
-use motherduck_tests::recorder::{Exchange, Recorder};
+use motherduck_tests::recorder::{Exchange, Recorder, by_value};
 
 const DIVE_ID: &str = "0d9e2f4a-8b7c-4d61-a3e5-f19c2b6d7e80";
 const TOKEN_ID: &str = "6f1b8a52-3c1d-4e0f-9a77-2b5e4c9d1a03";
@@ -106,19 +106,6 @@ fn assert_conforms(exchange: &Exchange) {
         exchange.status,
         exchange.route()
     );
-}
-
-/// `value` with every number as an `f64`, so that a comparison reads `3600` and `3600.0`
-/// alike: JSON does not tell them apart, and neither does the spec's `number` type.
-fn by_value(value: Value) -> Value {
-    match value {
-        Value::Number(n) => n.as_f64().map_or(Value::Number(n), Value::from),
-        Value::Array(items) => Value::Array(items.into_iter().map(by_value).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, by_value(v))).collect())
-        }
-        other => other,
-    }
 }
 
 /// The JSON body of the exchange, numbers as by [`by_value`].

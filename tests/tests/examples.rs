@@ -27,7 +27,7 @@ use std::sync::OnceLock;
 use serde_json::{Value, json};
 
 use motherduck_tests::prism::{self, Prism};
-use motherduck_tests::recorder::{Exchange, Recorder};
+use motherduck_tests::recorder::{Exchange, Recorder, by_value};
 
 const DIVE_ID: &str = "0d9e2f4a-8b7c-4d61-a3e5-f19c2b6d7e80";
 
@@ -129,19 +129,6 @@ impl Runs {
     fn bodies(&self) -> Vec<Value> {
         let exchanges = self.recorder.exchanges();
         exchanges.iter().map(|e| by_value(e.request_json().unwrap_or_default())).collect()
-    }
-}
-
-/// `value` with every number as an `f64`, so that a comparison reads `3600` and `3600.0`
-/// alike: JSON does not tell them apart, and neither does the spec's `number` type.
-fn by_value(value: Value) -> Value {
-    match value {
-        Value::Number(n) => n.as_f64().map_or(Value::Number(n), Value::from),
-        Value::Array(items) => Value::Array(items.into_iter().map(by_value).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, by_value(v))).collect())
-        }
-        other => other,
     }
 }
 
