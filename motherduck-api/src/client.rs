@@ -286,10 +286,8 @@ impl ClientHooks<Runtime> for raw::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        // Boxed: the retry loop's state (the request kept for a retry, a backoff timer,
-        // the span) would otherwise be inlined into every generated call's future, which
-        // is moved several times on its way to the executor.
-        Box::pin(self.inner().execute(self.client(), request, info)).await
+        // Not boxed here: `finish` already puts the whole call on the heap, once.
+        self.inner().execute(self.client(), request, info).await
     }
 }
 
